@@ -1,0 +1,134 @@
+"""Turn an HTML string into PDF bytes with WeasyPrint; the only module importing it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pipeline.errors import BuildError, ResourceRefusedError
+
+#: Families the stylesheets ask for; anything else in the PDF is a silent fallback.
+INTENDED_FONTS = frozenset({"Inter", "Noto Serif"})
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A rendered PDF and what the build checks about it."""
+
+    data: bytes
+    pages: int
+    fonts: frozenset[str]
+    warnings: tuple[str, ...]
+
+
+@cache
+def _fetcher_class():
+    """Create the URL fetcher class only when WeasyPrint is imported."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class Refused(FatalURLFetchingError):
+        """Stop rendering: a resource outside the allowed places was asked for."""
+
+    class ProjectOnlyFetcher(URLFetcher):
+        """Serve data: URIs and files inside the allowed folder; refuse everything else."""
+
+        def __init__(self, root: Path) -> None:
+            super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=True)
+            self.root = root.resolve()
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_relative_to(self.root) and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes())
+            raise Refused(f"refused to fetch {url!r}: only data: URIs and files in {self.root}")
+
+    return ProjectOnlyFetcher, Refused
+
+
+def make_fetcher(root: Path):
+    """Return a URL fetcher that only serves files under root and data: URIs."""
+    fetcher_cls, _ = _fetcher_class()
+    return fetcher_cls(root)
+
+
+def _identifier(seed: str) -> bytes:
+    """Derive the PDF file identifier from content, never from the clock."""
+    return hashlib.sha256(seed.encode()).hexdigest()[:32].encode()
+
+
+class _Collect(logging.Handler):
+    """Keep WeasyPrint's warnings and errors so strict mode can fail on them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collect_warnings() -> Iterator[_Collect]:
+    """Attach a collecting handler to WeasyPrint's logger for one render."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    base_dir: Path,
+    variant: str | None = None,
+    strict: bool = False,
+    identifier: str = "",
+) -> PdfResult:
+    """Render HTML to a tagged PDF, refusing outside resources and checking the fonts."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    _, refused = _fetcher_class()
+    fonts = FontConfiguration()
+    with _collect_warnings() as collected:
+        try:
+            document = weasyprint.HTML(
+                string=html,
+                base_url=base_dir.resolve().as_uri() + "/",
+                url_fetcher=make_fetcher(base_dir),
+            ).render(font_config=fonts)
+        except refused as error:
+            raise ResourceRefusedError(str(error)) from None
+        data = document.write_pdf(
+            pdf_tags=True,
+            pdf_variant=variant,
+            custom_metadata=True,
+            # A content-derived identifier keeps rebuilds byte-identical.
+            pdf_identifier=hashlib.sha256(identifier.encode() or html.encode())
+            .hexdigest()[:32]
+            .encode(),
+        )
+    used = frozenset(font.family for font in document.fonts.values())
+    if not used <= INTENDED_FONTS:
+        raise BuildError(
+            f"fonts fell back to {sorted(used - INTENDED_FONTS)}; install fonts-inter and "
+            "fonts-noto-core (sudo apt-get install fonts-inter fonts-noto-core)"
+        )
+    if strict and collected.messages:
+        raise BuildError(
+            "WeasyPrint reported problems (strict mode):\n  " + "\n  ".join(collected.messages)
+        )
+    return PdfResult(data, len(document.pages), used, tuple(collected.messages))
