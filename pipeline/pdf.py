@@ -132,3 +132,76 @@ def html_to_pdf(
             "WeasyPrint reported problems (strict mode):\n  " + "\n  ".join(collected.messages)
         )
     return PdfResult(data, len(document.pages), used, tuple(collected.messages))
+
+
+@dataclass(frozen=True)
+class BoxRect:
+    """Where one laid-out box sits on its page, in CSS pixels from the page's top left."""
+
+    page: int
+    region: str | None
+    is_region: bool
+    is_leaf: bool
+    x: float
+    y: float
+    width: float
+    height: float
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """The boxes of a rendered document, for checks that its content fits."""
+
+    pages: int
+    content: tuple[float, float, float, float]
+    boxes: tuple[BoxRect, ...]
+
+
+def _rect(box: object, text_box: type) -> tuple[float, float, float, float]:
+    """Return a text box's glyph run or any other box's border box as x, y, width, height."""
+    if isinstance(box, text_box):
+        return box.position_x, box.position_y, box.width, box.height
+    return box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height()
+
+
+def layout_boxes(html: str, *, base_dir: Path, marker: str = "data-fit") -> PageLayout:
+    """Lay out HTML and list its boxes, each tagged with its nearest `marker` region."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    _, refused = _fetcher_class()
+    try:
+        document = weasyprint.HTML(
+            string=html,
+            base_url=base_dir.resolve().as_uri() + "/",
+            url_fetcher=make_fetcher(base_dir),
+        ).render()
+    except refused as error:
+        raise ResourceRefusedError(str(error)) from None
+    found: list[BoxRect] = []
+
+    def walk(box: object, page: int, region: str | None, owner: object) -> None:
+        box = getattr(box, "_box", box)  # absolute placeholders wrap the real box
+        element = getattr(box, "element", None)
+        name = element.get(marker) if element is not None else None
+        starts = name is not None and element is not owner
+        if starts:
+            region, owner = name, element
+        leaf = isinstance(box, boxes.TextBox | boxes.ReplacedBox)
+        if starts or leaf:
+            text = box.text if isinstance(box, boxes.TextBox) else ""
+            found.append(BoxRect(page, region, starts, leaf, *_rect(box, boxes.TextBox), text))
+        for child in getattr(box, "children", ()):
+            walk(child, page, region, owner)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number, None, None)
+    page_box = document.pages[0]._page_box
+    content = (
+        page_box.content_box_x(),
+        page_box.content_box_y(),
+        page_box.width,
+        page_box.height,
+    )
+    return PageLayout(len(document.pages), content, tuple(found))
