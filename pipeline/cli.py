@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from pipeline import __version__
 from pipeline.settings import DOCUMENTS, PAPER_SIZES, Settings
 
+if TYPE_CHECKING:
+    from pipeline.build import DocumentStatus
+
+T = TypeVar("T")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "pdf/a-3a", "pdf/a-2b", "pdf/a-4u")
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -52,15 +59,18 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     sys.exit(EXIT_OK if result.report.valid else EXIT_INVALID)
 
 
-@main.command()
-@data_option
-@click.option(
+out_option = click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Folder the outputs are written to (default: output/).",
 )
+
+
+@main.command()
+@data_option
+@out_option
 @click.option(
     "--only",
     type=click.Choice(DOCUMENTS),
@@ -77,6 +87,16 @@ def validate(data_dir: Path | None, fmt: str) -> None:
 @click.option(
     "--strict/--no-strict", default=None, help="Fail on any WeasyPrint warning (on in CI)."
 )
+@click.option("--force", is_flag=True, help="Rebuild every document, even if up to date.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Documents rendered at once in worker processes [number of cores].",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print each step as it starts.")
 def build(
     data_dir: Path | None,
     out_dir: Path | None,
@@ -84,11 +104,13 @@ def build(
     paper: str | None,
     pdf_variant: str | None,
     strict: bool | None,
+    force: bool,
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
-    """Validate the data, then build the briefing documents into the output folder."""
+    """Validate the data, then build the out-of-date documents into the output folder."""
     from pipeline.build import build as run_build
-    from pipeline.errors import InvalidDataError, K2BriefError
-    from pipeline.report import format_report
 
     settings = Settings().with_overrides(
         data_dir=data_dir,
@@ -100,17 +122,51 @@ def build(
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
+    say = (lambda line: click.echo(line, err=True)) if verbose and not quiet else (lambda _: None)
+    result = _run(
+        lambda: run_build(settings, force=force, jobs=jobs or os.cpu_count() or 1, report=say)
+    )
+    if not quiet:
+        click.echo(_summary(result.documents))
+
+
+@main.command()
+@out_option
+def clean(out_dir: Path | None) -> None:
+    """Remove what k2brief generated in the output folder, and nothing else."""
+    from pipeline.clean import clean as run_clean
+
+    settings = Settings().with_overrides(out_dir=out_dir)
+    removed = _run(lambda: run_clean(settings.out_dir))
+    click.echo(f"removed {len(removed)} file(s) from {_shown(settings.out_dir)}")
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run a core action, turning its known failures into messages and exit codes."""
+    from pipeline.errors import InvalidDataError, K2BriefError
+
     try:
-        result = run_build(settings)
+        return action()
     except InvalidDataError as error:
+        from pipeline.report import format_report
+
         click.echo(format_report(error.report, "text", base=Path.cwd()), err=True, nl=False)
         click.echo("error: the data is invalid; no output was written", err=True)
         sys.exit(EXIT_INVALID)
     except K2BriefError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
-    for path in result.written:
-        click.echo(f"wrote {_shown(path)}")
+
+
+def _summary(documents: Iterable[DocumentStatus]) -> str:
+    """Format the end-of-build table: document, status, pages, size, seconds."""
+    header = f"{'document':<18} {'status':<11} {'pages':>5} {'size':>9} {'seconds':>8}"
+    lines = [header]
+    for doc in documents:
+        pages = "" if doc.pages is None else str(doc.pages)
+        size = f"{doc.size / 1024:.0f} KiB"
+        lines.append(f"{doc.name:<18} {doc.status:<11} {pages:>5} {size:>9} {doc.seconds:>8.2f}")
+    return "\n".join(lines)
 
 
 def _shown(path: Path) -> str:

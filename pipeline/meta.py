@@ -35,9 +35,14 @@ class DatasetMeta:
 
 def data_files(data_dir: Path) -> list[Path]:
     """List datapackage.json and the files its resources name, in a stable order."""
-    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     paths = [data_dir / "datapackage.json"]
-    paths += sorted(data_dir / res["path"] for res in descriptor.get("resources", []))
+    try:
+        descriptor = json.loads(paths[0].read_text(encoding="utf-8"))
+        names = [res["path"] for res in descriptor.get("resources", [])]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        # The validator reports a broken descriptor; here it only means "changed".
+        names = []
+    paths += sorted(data_dir / name for name in names if isinstance(name, str))
     return paths
 
 
@@ -45,6 +50,8 @@ def dataset_hash(data_dir: Path) -> str:
     """Hash every data file by name and content, so any edit changes the hash."""
     digest = hashlib.sha256()
     for path in data_files(data_dir):
+        if not path.is_file():
+            continue
         digest.update(path.name.encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

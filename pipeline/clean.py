@@ -1,0 +1,26 @@
+"""Remove exactly what k2brief generated in an output folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.build import LOCK, build_lock
+from pipeline.manifest import MANIFEST, SUMS, read_manifest
+
+
+def clean(out_dir: Path) -> list[Path]:
+    """Delete the outputs the manifest lists, the manifest itself and stale temp files."""
+    if not out_dir.is_dir():
+        return []
+    with build_lock(out_dir):
+        manifest = read_manifest(out_dir)
+        names = [*manifest.get("outputs", {}), MANIFEST, SUMS]
+        root = out_dir.resolve()
+        # A hand-edited manifest must not make clean delete anything outside the folder.
+        targets = [out_dir / n for n in names if (out_dir / n).resolve().is_relative_to(root)]
+        targets += sorted(out_dir.rglob(".*.tmp"))
+        removed = [path for path in targets if path.is_file()]
+        for path in removed:
+            path.unlink()
+    (out_dir / LOCK).unlink(missing_ok=True)
+    return removed

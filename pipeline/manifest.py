@@ -1,0 +1,136 @@
+"""What a build depended on and what it wrote: output/manifest.json and SHA256SUMS."""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.meta import data_files
+
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+#: Each document's entry template; the templates it includes are found by parsing.
+ENTRY_TEMPLATES = {
+    "briefing": "briefing.html.j2",
+    "handout": "handout.html.j2",
+    "comparison-chart": "comparison-chart.html.j2",
+}
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex SHA-256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def pango_version() -> str:
+    """Ask the Pango library for its version without importing WeasyPrint."""
+    try:
+        pango = ctypes.CDLL("libpango-1.0.so.0")
+    except OSError:
+        return "missing"
+    pango.pango_version_string.restype = ctypes.c_char_p
+    return pango.pango_version_string().decode()
+
+
+def _version(package: str) -> str:
+    """Return an installed distribution's version, or 'missing'."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def versions() -> dict[str, str]:
+    """Return the versions that shape the outputs."""
+    return {
+        "k2brief": __version__,
+        "weasyprint": _version("weasyprint"),
+        "pango": pango_version(),
+        "matplotlib": _version("matplotlib"),
+        "jinja2": _version("jinja2"),
+        "pandas": _version("pandas"),
+    }
+
+
+@cache
+def font_files() -> tuple[Path, ...]:
+    """Return the font files of the two families the documents embed."""
+    roots = [Path("/usr/share/fonts/opentype/inter"), Path("/usr/share/fonts/truetype/noto")]
+    found = [p for root in roots if root.is_dir() for p in sorted(root.glob("*"))]
+    return tuple(p for p in found if p.name.startswith(("Inter", "NotoSerif-")))
+
+
+def templates_used(templates_dir: Path, entry: str) -> list[Path]:
+    """Follow extends, includes and imports from an entry template; add the CSS it inlines."""
+    import jinja2
+    from jinja2 import meta as jinja_meta
+
+    env = jinja2.Environment()
+    seen: set[str] = set()
+    pending = [entry]
+    while pending:
+        name = pending.pop()
+        path = templates_dir / name
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        if name.endswith(".j2"):
+            ast = env.parse(path.read_text(encoding="utf-8"))
+            pending += [ref for ref in jinja_meta.find_referenced_templates(ast) if ref]
+    return sorted(templates_dir / name for name in seen)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Every file and setting a document's outputs depend on, hashed."""
+
+    files: dict[str, str]
+    options: dict[str, object]
+
+    def key(self) -> str:
+        """Return one hash standing for all the inputs."""
+        payload = json.dumps({"files": self.files, "options": self.options}, sort_keys=True)
+        return sha256_bytes(payload.encode())
+
+
+def document_inputs(name: str, data_dir: Path, templates_dir: Path, options: dict) -> Inputs:
+    """Hash the data, the document's templates and styles, the fonts and the versions."""
+    files = {f"data/{p.name}": sha256_file(p) for p in data_files(data_dir) if p.is_file()}
+    for path in templates_used(templates_dir, ENTRY_TEMPLATES[name]):
+        files[f"templates/{path.relative_to(templates_dir).as_posix()}"] = sha256_file(path)
+    for path in font_files():
+        # Font files are large; their identity (name, size) is enough to notice an upgrade.
+        files[f"fonts/{path.name}"] = f"{path.stat().st_size}"
+    return Inputs(files, {**options, **versions()})
+
+
+def read_manifest(out_dir: Path) -> dict:
+    """Read the previous build's manifest, or an empty one."""
+    path = out_dir / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """Serialise the manifest deterministically."""
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def sums_bytes(outputs: dict[str, dict]) -> bytes:
+    """Write sha256sum's format: '<hex>  <name>' for every output."""
+    lines = [f"{entry['sha256']}  {name}\n" for name, entry in sorted(outputs.items())]
+    return "".join(lines).encode()

@@ -1,0 +1,145 @@
+"""Incremental builds: skip what is up to date, rebuild what changed, refuse concurrent builds."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from pipeline import build as build_module
+from pipeline import documents, manifest
+from pipeline.errors import BuildError
+from pipeline.outputs import Artifact
+from pipeline.settings import Settings
+
+CALLS: list[str] = []
+
+
+def fake_producer(name: str):
+    """Make a producer that renders its entry template's text into one file."""
+
+    def produce(tables: Mapping, meta: object, settings: Settings) -> list[Artifact]:
+        CALLS.append(name)
+        text = (settings.templates_dir / f"{name}.html.j2").read_text()
+        return [Artifact(f"{name}.txt", f"{text}|{settings.paper}".encode(), pages=1)]
+
+    return produce
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "datapackage.json").write_text(json.dumps({"resources": [{"path": "t.csv"}]}))
+    (data / "t.csv").write_text("a\n1\n")
+    templates = tmp_path / "templates"
+    (templates / "css").mkdir(parents=True)
+    (templates / "css" / "shared.css").write_text("body{}")
+    (templates / "one.html.j2").write_text('{% include "css/shared.css" %} one')
+    (templates / "two.html.j2").write_text("two")
+    monkeypatch.setattr(documents, "REGISTRY", {"one": "x:y", "two": "x:y"})
+    monkeypatch.setattr(build_module, "REGISTRY", {"one": "x:y", "two": "x:y"})
+    monkeypatch.setattr(manifest, "ENTRY_TEMPLATES", {"one": "one.html.j2", "two": "two.html.j2"})
+    monkeypatch.setattr(build_module, "producer", fake_producer)
+    monkeypatch.setattr(build_module, "_validated_tables", lambda settings: {})
+    CALLS.clear()
+    return Settings(data_dir=data, out_dir=tmp_path / "out", templates_dir=templates)
+
+
+def statuses(result: build_module.BuildResult) -> dict[str, str]:
+    return {doc.name: doc.status for doc in result.documents}
+
+
+def test_second_build_builds_nothing(project: Settings) -> None:
+    assert statuses(build_module.build(project)) == {"one": "built", "two": "built"}
+    CALLS.clear()
+    result = build_module.build(project)
+    assert statuses(result) == {"one": "up to date", "two": "up to date"}
+    assert CALLS == [] and result.written == ()
+
+
+def test_changing_one_template_rebuilds_only_its_document(project: Settings) -> None:
+    build_module.build(project)
+    CALLS.clear()
+    (project.templates_dir / "css" / "shared.css").write_text("body{color:red}")
+    assert statuses(build_module.build(project)) == {"one": "built", "two": "up to date"}
+    assert CALLS == ["one"]
+
+
+def test_changing_data_or_options_rebuilds_all(project: Settings) -> None:
+    build_module.build(project)
+    (project.data_dir / "t.csv").write_text("a\n2\n")
+    assert set(statuses(build_module.build(project)).values()) == {"built"}
+    letter = project.with_overrides(paper="letter")
+    assert set(statuses(build_module.build(letter)).values()) == {"built"}
+
+
+def test_deleted_output_is_rebuilt_and_force_rebuilds_all(project: Settings) -> None:
+    build_module.build(project)
+    (project.out_dir / "two.txt").unlink()
+    assert statuses(build_module.build(project)) == {"one": "up to date", "two": "built"}
+    assert set(statuses(build_module.build(project, force=True)).values()) == {"built"}
+
+
+def test_manifest_and_sums_verify(project: Settings) -> None:
+    build_module.build(project)
+    data = json.loads((project.out_dir / "manifest.json").read_text())
+    assert set(data["outputs"]) == {"one.txt", "two.txt"}
+    assert {entry["path"] for entry in data["inputs"]} >= {"data/t.csv", "templates/one.html.j2"}
+    check = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=project.out_dir, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_failed_build_leaves_outputs_and_manifest(project: Settings, monkeypatch) -> None:
+    build_module.build(project)
+    before = {p.name: p.read_bytes() for p in project.out_dir.iterdir() if p.is_file()}
+    (project.templates_dir / "two.html.j2").write_text("changed")
+
+    def broken(name: str):
+        def produce(*args: object) -> list[Artifact]:
+            raise BuildError("renderer failed")
+
+        return produce
+
+    monkeypatch.setattr(build_module, "producer", broken)
+    with pytest.raises(BuildError):
+        build_module.build(project)
+    after = {p.name: p.read_bytes() for p in project.out_dir.iterdir() if p.is_file()}
+    assert after == before
+
+
+def test_parallel_build_keeps_order_and_matches_serial(project: Settings) -> None:
+    serial = build_module.build(project, force=True, jobs=1)
+    first = {p.name: p.read_bytes() for p in project.out_dir.iterdir() if p.is_file()}
+    parallel = build_module.build(project, force=True, jobs=2)
+    second = {p.name: p.read_bytes() for p in project.out_dir.iterdir() if p.is_file()}
+    assert [d.name for d in parallel.documents] == [d.name for d in serial.documents]
+    assert first == second
+
+
+def test_concurrent_build_is_refused(project: Settings) -> None:
+    project.out_dir.mkdir()
+    fd = os.open(project.out_dir / build_module.LOCK, os.O_CREAT | os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(BuildError, match="another k2brief build"):
+            build_module.build(project)
+    finally:
+        os.close(fd)
+
+
+def test_clean_removes_only_generated_files(project: Settings) -> None:
+    from pipeline.clean import clean
+
+    build_module.build(project)
+    (project.out_dir / "notes.txt").write_text("mine")
+    removed = clean(project.out_dir)
+    assert sorted(p.name for p in removed) == ["SHA256SUMS", "manifest.json", "one.txt", "two.txt"]
+    assert sorted(p.name for p in project.out_dir.iterdir()) == ["notes.txt"]
