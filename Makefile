@@ -13,7 +13,7 @@ OUT       ?= output
 BUILD_DEBS := fonts-inter fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS  := $(BUILD_DEBS) poppler-utils chromium
 
-.PHONY: help setup system-build system-test build validate test lint format bench clean
+.PHONY: help setup system-build system-test build validate test lint format bench clean dist
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,3 +54,6 @@ bench: $(STAMP) ## Measure validation and build speed, write docs/benchmarks.md
 clean: ## Remove generated outputs and caches (keeps .venv)
 	rm -rf bench-data .pytest_cache .ruff_cache
 	find $(OUT) -mindepth 1 ! -name .gitkeep -delete
+
+dist: build ## Pack the outputs into dist/k2brief-briefings-<data date>.zip
+	$(K2BRIEF) dist --data $(DATA) --out $(OUT)

@@ -141,6 +141,26 @@ def clean(out_dir: Path | None) -> None:
     click.echo(f"removed {len(removed)} file(s) from {_shown(settings.out_dir)}")
 
 
+@main.command()
+@data_option
+@out_option
+@click.option(
+    "--dist",
+    "dist_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder the archive is written to.",
+)
+def dist(data_dir: Path | None, out_dir: Path | None, dist_dir: Path) -> None:
+    """Pack the built PDFs, HTML, chart images and manifest into a reproducible zip."""
+    from pipeline.dist import make_archive
+
+    settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir)
+    target = _run(lambda: make_archive(settings.out_dir, settings.data_dir, dist_dir))
+    click.echo(f"wrote {_shown(target)}")
+
+
 def _run(action: Callable[[], T]) -> T:
     """Run a core action, turning its known failures into messages and exit codes."""
     from pipeline.errors import InvalidDataError, K2BriefError

@@ -143,3 +143,26 @@ def test_clean_removes_only_generated_files(project: Settings) -> None:
     removed = clean(project.out_dir)
     assert sorted(p.name for p in removed) == ["SHA256SUMS", "manifest.json", "one.txt", "two.txt"]
     assert sorted(p.name for p in project.out_dir.iterdir()) == ["notes.txt"]
+
+
+def test_dist_archive_is_reproducible(project: Settings, tmp_path: Path) -> None:
+    import zipfile
+
+    from pipeline.dist import make_archive
+
+    (project.data_dir / "datapackage.json").write_text(
+        json.dumps({"created": "2026-11-20T00:00:00Z", "resources": [{"path": "t.csv"}]})
+    )
+    build_module.build(project)
+    first = make_archive(project.out_dir, project.data_dir, tmp_path / "dist1")
+    build_module.build(project, force=True)
+    second = make_archive(project.out_dir, project.data_dir, tmp_path / "dist2")
+    assert first.name == "k2brief-briefings-2026-11-20.zip"
+    assert first.read_bytes() == second.read_bytes()
+    names = zipfile.ZipFile(first).namelist()
+    assert names == [
+        "k2brief-briefings/one.txt",
+        "k2brief-briefings/two.txt",
+        "k2brief-briefings/manifest.json",
+        "k2brief-briefings/SHA256SUMS",
+    ]
