@@ -161,6 +161,21 @@ def dist(data_dir: Path | None, out_dir: Path | None, dist_dir: Path) -> None:
     click.echo(f"wrote {_shown(target)}")
 
 
+@main.command()
+@data_option
+@out_option
+@click.option("--paper", type=click.Choice(PAPER_SIZES), default=None, help="Paper size [a4].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
+def watch(data_dir: Path | None, out_dir: Path | None, paper: str | None, jobs: int | None) -> None:
+    """Rebuild what changed each time a data file, template or style is saved."""
+    from pipeline.watch import watch as run_watch
+
+    settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir, paper=paper)
+    if not settings.data_dir.is_dir():
+        raise click.UsageError(f"data folder not found: {settings.data_dir}")
+    run_watch(settings, click.echo, jobs=jobs or os.cpu_count() or 1)
+
+
 def _run(action: Callable[[], T]) -> T:
     """Run a core action, turning its known failures into messages and exit codes."""
     from pipeline.errors import InvalidDataError, K2BriefError

@@ -1,0 +1,53 @@
+"""k2brief watch rebuilds on save and keeps the last good outputs when a build fails."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from pipeline import build as build_module
+from pipeline import watch as watch_module
+from pipeline.errors import BuildError
+from pipeline.settings import Settings
+from tests.test_build_incremental import project  # noqa: F401 - the shared fixture
+
+
+def wait_for(predicate, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_watch_rebuilds_on_save_and_survives_failures(project: Settings, monkeypatch) -> None:  # noqa: F811
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch_module.watch, args=(project, lines.append), kwargs={"stop": stop}
+    )
+    thread.start()
+    try:
+        assert wait_for(lambda: any(line.startswith("watching") for line in lines))
+        output = project.out_dir / "two.txt"
+        first = output.read_bytes()
+        (project.templates_dir / "two.html.j2").write_text("two, edited")
+        assert wait_for(lambda: "rebuilt two" in lines), lines
+        assert output.read_bytes() != first
+        good = output.read_bytes()
+
+        def broken(name: str):
+            def produce(*args: object):
+                raise BuildError("template error")
+
+            return produce
+
+        monkeypatch.setattr(build_module, "producer", broken)
+        (project.templates_dir / "two.html.j2").write_text("two, broken")
+        assert wait_for(lambda: any("previous outputs are kept" in line for line in lines)), lines
+        assert output.read_bytes() == good
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
