@@ -1,0 +1,277 @@
+"""Compute everything the documents show into one frozen context object per document."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipeline.context_charts import Figure, Numbered, food_figure, forest_figure
+from pipeline.context_foods import FoodRanking, rank_all
+from pipeline.context_refs import CitationIndex, Reference
+from pipeline.context_studies import (
+    ForestPanel,
+    StudyGroup,
+    TrialTally,
+    forest_panels,
+    study_groups,
+    trial_tally,
+)
+from pipeline.context_tables import (
+    Caution,
+    Contributor,
+    Dose,
+    EvidenceNote,
+    IntakeTable,
+    RoleCell,
+    RoleRow,
+    cautions,
+    contributors,
+    doses,
+    evidence_notes,
+    intakes,
+    role_cells,
+    role_matrix,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pipeline.meta import DatasetMeta
+    from pipeline.settings import Settings
+
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+ROLE_VITAMINS = ("K1", "K2", "D")
+#: The role statements the mechanism section walks through, in reading order.
+MECHANISM = {
+    "D": ("primary-role", "key-action", "absorption"),
+    "K2": ("primary-role", "key-action", "calcification-link", "absorption"),
+}
+BRIEFING_TOP_FOODS = 8
+CHART_TOP_FOODS = 6
+HANDOUT_TOP_FOODS = 5
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What every document says about itself and the data behind it."""
+
+    data_title: str
+    version: str
+    iso_date: str
+    created: str
+    sha256: str
+    short_hash: str
+    k2brief_version: str
+    page_size: str
+
+
+@dataclass(frozen=True)
+class FoodTable:
+    """One vitamin's food ranking and its table number."""
+
+    ranking: FoodRanking
+    table: Numbered
+
+
+@dataclass(frozen=True)
+class StudyTable:
+    """One design group of the summary of findings and its table number."""
+
+    group: StudyGroup
+    table: Numbered
+
+
+@dataclass(frozen=True)
+class MechanismGroup:
+    """The role statements of one vitamin that explain how it acts."""
+
+    vitamin: str
+    facts: tuple[RoleCell, ...]
+
+
+@dataclass(frozen=True)
+class SourceTally:
+    """How the numbers in the data were checked, counted over the sources."""
+
+    total: int
+    verified: int
+    secondary: int
+    not_verified: int
+
+
+@dataclass(frozen=True)
+class BriefingContext:
+    """Everything the evidence briefing shows, computed and numbered."""
+
+    meta: DocMeta
+    warnings: tuple[Caution, ...]
+    other_cautions: tuple[Caution, ...]
+    mechanism: tuple[MechanismGroup, ...]
+    role_vitamins: tuple[str, ...]
+    roles: tuple[RoleRow, ...]
+    roles_table: Numbered
+    foods: tuple[FoodTable, ...]
+    food_figure: Figure
+    top_foods: int
+    studies: tuple[StudyTable, ...]
+    tally: TrialTally
+    forest: tuple[ForestPanel, ...]
+    forest_figure: Figure | None
+    contributors: tuple[Contributor, ...]
+    contributors_table: Numbered
+    intakes: IntakeTable
+    intakes_table: Numbered
+    doses: tuple[Dose, ...]
+    doses_table: Numbered
+    notes: tuple[EvidenceNote, ...]
+    notes_table: Numbered
+    source_tally: SourceTally
+    references: tuple[Reference, ...]
+
+    @property
+    def main_caution(self) -> Caution | None:
+        """Return the first warning, the one the key points lead with."""
+        return self.warnings[0] if self.warnings else None
+
+
+@dataclass(frozen=True)
+class HandoutContext:
+    """Everything the patient handout shows."""
+
+    meta: DocMeta
+    warnings: tuple[Caution, ...]
+    other_cautions: tuple[Caution, ...]
+    foods: tuple[FoodRanking, ...]
+    tally: TrialTally
+    animal_studies: int
+    observational_studies: int
+    references: tuple[Reference, ...]
+
+
+class _Counter:
+    """Hand out table or figure numbers in document order."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix, self.count = prefix, 0
+
+    def next(self, name: str) -> Numbered:
+        """Return the next number with an id built from the name."""
+        self.count += 1
+        return Numbered(self.count, f"{self.prefix}-{name}")
+
+
+def doc_meta(meta: DatasetMeta, settings: Settings) -> DocMeta:
+    """Collect the facts about the data each document prints and embeds."""
+    return DocMeta(
+        data_title=meta.title,
+        version=meta.version,
+        iso_date=meta.iso_date,
+        created=meta.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        sha256=meta.sha256,
+        short_hash=meta.short_hash,
+        k2brief_version=meta.k2brief_version,
+        page_size=PAGE_SIZES[settings.paper],
+    )
+
+
+def _mechanism(cells: dict[tuple[str, str], RoleCell]) -> tuple[MechanismGroup, ...]:
+    """Pick the role statements the mechanism section explains, where the data has them."""
+    groups = (
+        MechanismGroup(v, tuple(cells[(v, a)] for a in aspects if (v, a) in cells))
+        for v, aspects in MECHANISM.items()
+    )
+    return tuple(g for g in groups if g.facts)
+
+
+def source_tally(sources: pd.DataFrame) -> SourceTally:
+    """Count the sources by how their numbers were checked."""
+    counts = Counter(str(v) for v in sources["verification"])
+    return SourceTally(
+        len(sources), counts["verified"], counts["secondary"], counts["not-verified"]
+    )
+
+
+def _study_names(groups: tuple[StudyGroup, ...]) -> dict[str, tuple[str, str]]:
+    """Map study ids to their row anchor and name, in the order the tables show them."""
+    return {
+        row.anchor.removeprefix("study-"): (row.anchor, row.short_name)
+        for group in groups
+        for row in group.rows
+    }
+
+
+def briefing_context(
+    tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
+) -> BriefingContext:
+    """Compute the briefing's context; sources are numbered in the order the sections cite."""
+    index = CitationIndex(tables["sources"])
+    tabs, figs = _Counter("table"), _Counter("figure")
+    all_cautions = cautions(tables["cautions"], index)
+    cells = role_cells(tables["vitamin_roles"], index)
+    roles_table = tabs.next("roles")
+    rankings = rank_all(tables["foods"], BRIEFING_TOP_FOODS, index)
+    foods = tuple(FoodTable(r, tabs.next(f"foods-{r.vitamin.lower()}")) for r in rankings)
+    groups = study_groups(tables["studies"], index)
+    studies = tuple(StudyTable(g, tabs.next(f"studies-{g.key}")) for g in groups)
+    panels = forest_panels(groups)
+    return BriefingContext(
+        meta=doc_meta(meta, settings),
+        warnings=tuple(c for c in all_cautions if c.severity == "warning"),
+        other_cautions=tuple(c for c in all_cautions if c.severity != "warning"),
+        mechanism=_mechanism(cells),
+        role_vitamins=ROLE_VITAMINS,
+        roles=role_matrix(cells, ROLE_VITAMINS),
+        roles_table=roles_table,
+        foods=foods,
+        food_figure=food_figure(rankings, CHART_TOP_FOODS, figs.next("foods"), meta),
+        top_foods=BRIEFING_TOP_FOODS,
+        studies=studies,
+        tally=trial_tally(groups),
+        forest=panels,
+        forest_figure=forest_figure(panels, figs.next("effects"), meta) if panels else None,
+        contributors=contributors(tables["contributors"], index),
+        contributors_table=tabs.next("contributors"),
+        intakes=intakes(tables["intakes"], index),
+        intakes_table=tabs.next("intakes"),
+        doses=doses(tables["doses"], tables["forms"], _study_names(groups), index),
+        doses_table=tabs.next("doses"),
+        notes=evidence_notes(tables["evidence_notes"], index),
+        notes_table=tabs.next("notes"),
+        source_tally=source_tally(tables["sources"]),
+        references=index.references(),
+    )
+
+
+def handout_context(
+    tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
+) -> HandoutContext:
+    """Compute the handout's context: the top foods per serving, the trials, the cautions."""
+    index = CitationIndex(tables["sources"])
+    all_cautions = cautions(tables["cautions"], index)
+    rankings = rank_all(tables["foods"], HANDOUT_TOP_FOODS, index)
+    foods = tuple(_top_per_serving(r, HANDOUT_TOP_FOODS) for r in rankings)
+    groups = study_groups(tables["studies"], index)
+    designs = Counter(row.design for group in groups for row in group.rows)
+    return HandoutContext(
+        meta=doc_meta(meta, settings),
+        warnings=tuple(c for c in all_cautions if c.severity == "warning"),
+        other_cautions=tuple(c for c in all_cautions if c.severity != "warning"),
+        foods=foods,
+        tally=trial_tally(groups),
+        animal_studies=designs["animal"],
+        observational_studies=designs["observational"],
+        references=index.references(),
+    )
+
+
+def _top_per_serving(ranking: FoodRanking, top: int) -> FoodRanking:
+    """Keep only the foods in the top ranks per serving, for the handout's short lists."""
+    foods = tuple(f for f in ranking.foods if f.rank_serving <= top)
+    return FoodRanking(ranking.vitamin, ranking.name, ranking.unit, foods, ranking.food_count)
+
+
+def as_template_vars(context: BriefingContext | HandoutContext) -> dict[str, object]:
+    """Return the variables a template receives: the context, never a DataFrame."""
+    return {"ctx": context}

@@ -1,0 +1,237 @@
+"""Study results for the summary-of-findings tables, the forest plot and the key points."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.context_refs import Citation, CitationIndex, integer, number, records, text
+
+# Group key, designs it holds, heading; the order is the order of the tables.
+GROUPS = (
+    ("trials", ("rct",), "Randomised controlled trials"),
+    ("secondary", ("rct-secondary-analysis",), "Secondary analyses of trials"),
+    ("single-arm", ("single-arm",), "Single-arm studies"),
+    ("observational", ("observational",), "Observational studies"),
+    ("animal", ("animal",), "Animal studies"),
+    ("reviews", ("systematic-review", "meta-analysis"), "Systematic reviews and meta-analyses"),
+    ("protocols", ("protocol",), "Trials under way (protocols)"),
+)
+DESIGN_LABELS = {
+    "animal": "Animal study",
+    "rct": "Randomised trial",
+    "rct-secondary-analysis": "Secondary analysis of a trial",
+    "single-arm": "Single-arm study",
+    "observational": "Observational study",
+    "systematic-review": "Systematic review",
+    "meta-analysis": "Meta-analysis",
+    "protocol": "Protocol",
+}
+ANALYSIS_LABELS = {
+    "primary": "Primary analysis",
+    "secondary": "Secondary outcome",
+    "subgroup": "Subgroup analysis",
+    "post-hoc": "Post-hoc analysis",
+    "per-protocol": "Per-protocol analysis",
+    "pooled": "Pooled analysis",
+    "cross-sectional": "Cross-sectional analysis",
+    "prospective": "Prospective cohort",
+    "planned": "Planned, not yet reported",
+}
+#: Analyses that cannot carry a trial's main conclusion; the documents flag them.
+LIMITED_ANALYSES = frozenset({"subgroup", "post-hoc", "per-protocol"})
+DIRECTION_LABELS = {
+    "benefit": "Benefit",
+    "null": "No clear effect",
+    "harm": "Harm",
+    "mixed": "Mixed",
+    "pending": "Pending",
+    "unknown": "Not retrieved",
+}
+DIRECTION_ORDER = ("benefit", "null", "harm", "mixed", "pending", "unknown")
+RATIO_ABBREVIATIONS = frozenset({"OR", "RR", "HR"})
+RATIO_PANEL = "ratio: odds, risk or hazard ratio"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A follow-up time in the unit a reader expects: weeks under a year, else years."""
+
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class StudyRow:
+    """One row of a summary-of-findings table."""
+
+    anchor: str
+    short_name: str
+    year: int | None
+    design: str
+    design_label: str
+    analysis: str
+    analysis_label: str
+    limited: bool
+    population: str
+    n: int | None
+    n_unit: str
+    intervention: str
+    vitamin: str
+    dose: str | None
+    duration: Duration | None
+    outcome: str
+    result: str
+    effect: float | None
+    effect_unit: str | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    direction: str
+    direction_label: str
+    seed_claim: str | None
+    citation: Citation
+
+    @property
+    def has_ci(self) -> bool:
+        """Tell whether the row reports an effect with both confidence limits."""
+        return None not in (self.effect, self.ci_low, self.ci_high)
+
+
+@dataclass(frozen=True)
+class StudyGroup:
+    """The studies of one design family, shown as one table."""
+
+    key: str
+    title: str
+    rows: tuple[StudyRow, ...]
+
+
+@dataclass(frozen=True)
+class DirectionCount:
+    """How many results went one way."""
+
+    direction: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TrialTally:
+    """What the randomised trials' primary analyses found, and what subgroups add."""
+
+    primary: int
+    directions: tuple[DirectionCount, ...]
+    limited_benefits: int
+
+    def count(self, direction: str) -> int:
+        """Return how many primary results went the given way."""
+        return sum(d.count for d in self.directions if d.direction == direction)
+
+
+@dataclass(frozen=True)
+class ForestPanel:
+    """Effects that share one unit, so they can sit on one axis."""
+
+    unit: str
+    ratio: bool
+    rows: tuple[StudyRow, ...]
+
+
+def _duration(weeks: float | None) -> Duration | None:
+    """Express weeks as weeks under a year and as years from a year up."""
+    if weeks is None:
+        return None
+    if weeks < 52:
+        return Duration(weeks, "weeks" if weeks != 1 else "week")
+    years = round(weeks / 52, 1)
+    return Duration(years, "year" if years == 1 else "years")
+
+
+def _n_unit(design: str) -> str:
+    """Name what n counts for a design."""
+    if design == "animal":
+        return "animals"
+    return "studies" if design in ("systematic-review", "meta-analysis") else "participants"
+
+
+def study_row(row: dict[str, object], index: CitationIndex) -> StudyRow:
+    """Build one summary-of-findings row from a studies row, citing its source."""
+    design, analysis = str(row["design"]), str(row["analysis"])
+    direction = str(row["direction"])
+    return StudyRow(
+        anchor=f"study-{row['study_id']}",
+        short_name=text(row["short_name"]) or "",
+        year=integer(row["year"]),
+        design=design,
+        design_label=DESIGN_LABELS.get(design, design),
+        analysis=analysis,
+        analysis_label=ANALYSIS_LABELS.get(analysis, analysis),
+        limited=analysis in LIMITED_ANALYSES,
+        population=text(row["population"]) or "",
+        n=integer(row["n"]),
+        n_unit=_n_unit(design),
+        intervention=text(row["intervention"]) or "",
+        vitamin=str(row["vitamin"]),
+        dose=text(row["dose"]),
+        duration=_duration(number(row["duration_weeks"])),
+        outcome=text(row["outcome"]) or "",
+        result=text(row["result"]) or "",
+        effect=number(row["effect"]),
+        effect_unit=text(row["effect_unit"]),
+        ci_low=number(row["ci_low"]),
+        ci_high=number(row["ci_high"]),
+        p_value=number(row["p_value"]),
+        direction=direction,
+        direction_label=DIRECTION_LABELS.get(direction, direction),
+        seed_claim=text(row["seed_claim"]),
+        citation=index.cite(row["source_id"]),
+    )
+
+
+def _sort_key(row: dict[str, object]) -> tuple[int, str]:
+    """Order studies oldest first, then by name."""
+    return (integer(row["year"]) or 0, str(row["short_name"]))
+
+
+def study_groups(studies: pd.DataFrame, index: CitationIndex) -> tuple[StudyGroup, ...]:
+    """Group the studies by design, in the order the briefing shows them; skip empty groups."""
+    rows = sorted(records(studies), key=_sort_key)
+    groups = []
+    for key, designs, title in GROUPS:
+        members = tuple(study_row(r, index) for r in rows if r["design"] in designs)
+        if members:
+            groups.append(StudyGroup(key, title, members))
+    return tuple(groups)
+
+
+def trial_tally(groups: tuple[StudyGroup, ...]) -> TrialTally:
+    """Count the trials' primary results by direction, and the benefits seen only in subsets."""
+    trials = [r for g in groups for r in g.rows if r.design == "rct"]
+    primary = Counter(r.direction for r in trials if r.analysis == "primary")
+    trial_like = [r for g in groups for r in g.rows if r.design.startswith("rct")]
+    limited = sum(1 for r in trial_like if r.limited and r.direction == "benefit")
+    directions = tuple(
+        DirectionCount(d, DIRECTION_LABELS[d], primary[d]) for d in DIRECTION_ORDER if primary[d]
+    )
+    return TrialTally(sum(primary.values()), directions, limited)
+
+
+def _is_ratio(unit: str) -> bool:
+    """Tell whether an effect is a ratio (OR, RR, HR), whose line of no effect is 1, not 0."""
+    words = unit.replace(",", " ").replace("(", " ").replace(")", " ").split()
+    return "ratio" in unit.lower() or any(word in RATIO_ABBREVIATIONS for word in words)
+
+
+def forest_panels(groups: tuple[StudyGroup, ...]) -> tuple[ForestPanel, ...]:
+    """Collect effects with confidence limits: ratios share a panel, other units one each."""
+    by_unit: dict[str, list[StudyRow]] = {}
+    for group in groups:
+        for row in group.rows:
+            if row.has_ci and row.effect_unit:
+                key = RATIO_PANEL if _is_ratio(row.effect_unit) else row.effect_unit
+                by_unit.setdefault(key, []).append(row)
+    units = sorted(by_unit, key=lambda u: (-len(by_unit[u]), u))
+    return tuple(ForestPanel(u, u == RATIO_PANEL, tuple(by_unit[u])) for u in units)

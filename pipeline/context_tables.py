@@ -1,0 +1,308 @@
+"""The smaller tables: vitamin roles, contributors, intakes, doses, cautions, evidence notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.context_refs import Citation, CitationIndex, number, records, text
+
+ASPECT_LABELS = {
+    "primary-role": "Primary role",
+    "key-action": "Key action",
+    "food-sources": "Food sources",
+    "absorption": "Absorption",
+    "half-life": "Half-life",
+    "deficiency-impact": "Effect of deficiency",
+    "calcification-link": "Link to calcification",
+    "cardiovascular-impact": "Cardiovascular impact",
+    "reference-intake": "Reference intake",
+    "upper-limit": "Upper limit",
+    "safety": "Safety",
+}
+EVIDENCE_LABELS = {
+    "established": "Established",
+    "supported": "Supported",
+    "mixed": "Mixed",
+    "hypothesis": "Hypothesis",
+    "not-verified": "Not verified",
+}
+VERDICT_LABELS = {
+    "supported": "Supported",
+    "partly-supported": "Partly supported",
+    "overstated": "Overstated",
+    "wrong": "Wrong",
+    "hypothesis": "Hypothesis only",
+    "not-verified": "Not verified",
+}
+VERDICT_ORDER = ("wrong", "overstated", "hypothesis", "not-verified", "partly-supported")
+MEASURE_LABELS = {
+    "AI": "Adequate intake (AI)",
+    "RDA": "Recommended dietary allowance (RDA)",
+    "UL": "Tolerable upper intake level (UL)",
+    "DV": "Daily value on labels (DV)",
+    "guidance-level": "Guidance level",
+}
+VITAMIN_ORDER = ("K", "K1", "K2", "K1+K2", "K2+D", "D")
+
+
+@dataclass(frozen=True)
+class RoleCell:
+    """What one vitamin does in one aspect, with how strong the evidence is."""
+
+    vitamin: str
+    aspect: str
+    aspect_label: str
+    summary: str
+    evidence: str
+    evidence_label: str
+    note: str | None
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    """One aspect across the vitamins; a cell is None where the data says nothing."""
+
+    aspect: str
+    label: str
+    cells: tuple[RoleCell | None, ...]
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """Another factor in ectopic calcification."""
+
+    factor: str
+    summary: str
+    evidence: str
+    evidence_label: str
+    note: str | None
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A reference intake or upper limit; amount is None where none has been set."""
+
+    vitamin: str
+    measure: str
+    measure_label: str
+    population: str
+    amount: float | None
+    unit: str
+    authority: str
+    note_mark: str | None
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A note shared by several rows of a table, printed once below it."""
+
+    mark: str
+    anchor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class IntakeTable:
+    """The reference intakes with their notes gathered as footnotes."""
+
+    rows: tuple[Intake, ...]
+    notes: tuple[Footnote, ...]
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A daily dose one trial gave, one form per row."""
+
+    study_anchor: str
+    study: str
+    vitamin: str
+    form: str
+    form_label: str
+    amount: float
+    unit: str
+    note: str | None
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A safety caution, for clinicians (summary) and for the public (plain)."""
+
+    anchor: str
+    severity: str
+    title: str
+    summary: str
+    plain: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class EvidenceNote:
+    """A popular claim held against what the primary sources show."""
+
+    anchor: str
+    claim: str
+    verdict: str
+    verdict_label: str
+    finding: str
+    citation: Citation
+
+
+def role_cells(roles: pd.DataFrame, index: CitationIndex) -> dict[tuple[str, str], RoleCell]:
+    """Return every role statement keyed by (vitamin, aspect), citing in file order."""
+    cells = {}
+    for row in records(roles):
+        aspect, evidence = str(row["aspect"]), str(row["evidence"])
+        cells[(str(row["vitamin"]), aspect)] = RoleCell(
+            vitamin=str(row["vitamin"]),
+            aspect=aspect,
+            aspect_label=ASPECT_LABELS.get(aspect, aspect),
+            summary=text(row["summary"]) or "",
+            evidence=evidence,
+            evidence_label=EVIDENCE_LABELS.get(evidence, evidence),
+            note=text(row["note"]),
+            citation=index.cite(row["source_id"]),
+        )
+    return cells
+
+
+def role_matrix(
+    cells: dict[tuple[str, str], RoleCell], vitamins: tuple[str, ...]
+) -> tuple[RoleRow, ...]:
+    """Lay the role statements out as aspects by vitamins, in the schema's aspect order."""
+    present = {aspect for _, aspect in cells}
+    return tuple(
+        RoleRow(aspect, ASPECT_LABELS[aspect], tuple(cells.get((v, aspect)) for v in vitamins))
+        for aspect in ASPECT_LABELS
+        if aspect in present
+    )
+
+
+def contributors(table: pd.DataFrame, index: CitationIndex) -> tuple[Contributor, ...]:
+    """Return the other contributors to calcification in file order."""
+    return tuple(
+        Contributor(
+            factor=text(r["factor"]) or "",
+            summary=text(r["summary"]) or "",
+            evidence=str(r["evidence"]),
+            evidence_label=EVIDENCE_LABELS.get(str(r["evidence"]), str(r["evidence"])),
+            note=text(r["note"]),
+            citation=index.cite(r["source_id"]),
+        )
+        for r in records(table)
+    )
+
+
+def footnotes(
+    notes: list[str | None], prefix: str
+) -> tuple[list[str | None], tuple[Footnote, ...]]:
+    """Give each distinct note a letter, so a note repeated on many rows prints once."""
+    marks: dict[str, Footnote] = {}
+    for note in notes:
+        if note and note not in marks:
+            mark = _letters(len(marks))
+            marks[note] = Footnote(mark, f"{prefix}-note-{mark}", note)
+    return [marks[n].mark if n else None for n in notes], tuple(marks.values())
+
+
+def _letters(position: int) -> str:
+    """Return a, b, … z, aa, ab, … for a zero-based position."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def intakes(table: pd.DataFrame, index: CitationIndex) -> IntakeTable:
+    """Return the reference intakes ordered by vitamin, keeping file order within one."""
+    rows = sorted(records(table), key=lambda r: _vitamin_rank(str(r["vitamin"])))
+    marks, notes = footnotes([text(r["note"]) for r in rows], "intakes")
+    intake_rows = tuple(
+        Intake(
+            vitamin=str(r["vitamin"]),
+            measure=str(r["measure"]),
+            measure_label=MEASURE_LABELS.get(str(r["measure"]), str(r["measure"])),
+            population=text(r["population"]) or "",
+            amount=number(r["amount_per_day"]),
+            unit=text(r["unit"]) or "",
+            authority=text(r["authority"]) or "",
+            note_mark=mark,
+            citation=index.cite(r["source_id"]),
+        )
+        for r, mark in zip(rows, marks, strict=True)
+    )
+    return IntakeTable(intake_rows, notes)
+
+
+def _vitamin_rank(vitamin: str) -> int:
+    """Order vitamins K before D, as the documents do."""
+    return VITAMIN_ORDER.index(vitamin) if vitamin in VITAMIN_ORDER else len(VITAMIN_ORDER)
+
+
+def doses(
+    table: pd.DataFrame,
+    forms: pd.DataFrame,
+    study_names: dict[str, tuple[str, str]],
+    index: CitationIndex,
+) -> tuple[Dose, ...]:
+    """Return the trial doses in the order the studies appear, one form per row."""
+    labels = {(str(r["vitamin"]), str(r["form"])): text(r["label"]) for r in records(forms)}
+    order = list(study_names)
+    rows = sorted(records(table), key=lambda r: order.index(str(r["study_id"])))
+    return tuple(
+        Dose(
+            study_anchor=study_names[str(r["study_id"])][0],
+            study=study_names[str(r["study_id"])][1],
+            vitamin=str(r["vitamin"]),
+            form=str(r["form"]),
+            form_label=labels.get((str(r["vitamin"]), str(r["form"]))) or str(r["form"]),
+            amount=number(r["amount_per_day"]) or 0.0,
+            unit=text(r["unit"]) or "",
+            note=text(r["note"]),
+            citation=index.cite(r["source_id"]),
+        )
+        for r in rows
+    )
+
+
+def cautions(table: pd.DataFrame, index: CitationIndex) -> tuple[Caution, ...]:
+    """Return the cautions, warnings first, file order within a severity."""
+    rows = sorted(records(table), key=lambda r: r["severity"] != "warning")
+    return tuple(
+        Caution(
+            anchor=f"caution-{r['caution_id']}",
+            severity=str(r["severity"]),
+            title=text(r["title"]) or "",
+            summary=text(r["summary"]) or "",
+            plain=text(r["plain"]) or "",
+            citation=index.cite(r["source_id"]),
+        )
+        for r in rows
+    )
+
+
+def evidence_notes(table: pd.DataFrame, index: CitationIndex) -> tuple[EvidenceNote, ...]:
+    """Return the evidence notes, the claims furthest from the evidence first."""
+
+    def rank(row: dict[str, object]) -> int:
+        verdict = str(row["verdict"])
+        return VERDICT_ORDER.index(verdict) if verdict in VERDICT_ORDER else len(VERDICT_ORDER)
+
+    return tuple(
+        EvidenceNote(
+            anchor=f"note-{r['note_id']}",
+            claim=text(r["claim"]) or "",
+            verdict=str(r["verdict"]),
+            verdict_label=VERDICT_LABELS.get(str(r["verdict"]), str(r["verdict"])),
+            finding=text(r["finding"]) or "",
+            citation=index.cite(r["source_id"]),
+        )
+        for r in sorted(records(table), key=rank)
+    )
