@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.context_charts import Figure, Numbered, food_figure, forest_figure
-from pipeline.context_foods import FoodRanking, rank_all
+from pipeline.context_foods import BASIS_G, FoodRanking, rank_all
 from pipeline.context_refs import CitationIndex, Reference
 from pipeline.context_studies import (
     ForestPanel,
@@ -115,6 +115,7 @@ class BriefingContext:
     foods: tuple[FoodTable, ...]
     food_figure: Figure
     top_foods: int
+    basis_g: float
     studies: tuple[StudyTable, ...]
     tally: TrialTally
     forest: tuple[ForestPanel, ...]
@@ -129,6 +130,11 @@ class BriefingContext:
     notes_table: Numbered
     source_tally: SourceTally
     references: tuple[Reference, ...]
+
+    @property
+    def claims_overstated(self) -> int:
+        """Count the popular claims the sources show to be wrong or overstated."""
+        return sum(1 for note in self.notes if note.verdict in ("wrong", "overstated"))
 
     @property
     def main_caution(self) -> Caution | None:
@@ -227,6 +233,7 @@ def briefing_context(
         foods=foods,
         food_figure=food_figure(rankings, CHART_TOP_FOODS, figs.next("foods"), meta),
         top_foods=BRIEFING_TOP_FOODS,
+        basis_g=BASIS_G,
         studies=studies,
         tally=trial_tally(groups),
         forest=panels,
@@ -249,27 +256,22 @@ def handout_context(
 ) -> HandoutContext:
     """Compute the handout's context: the top foods per serving, the trials, the cautions."""
     index = CitationIndex(tables["sources"])
-    all_cautions = cautions(tables["cautions"], index)
-    rankings = rank_all(tables["foods"], HANDOUT_TOP_FOODS, index)
-    foods = tuple(_top_per_serving(r, HANDOUT_TOP_FOODS) for r in rankings)
-    groups = study_groups(tables["studies"], index)
+    severity = tables["cautions"]["severity"]
+    warnings = cautions(tables["cautions"][severity == "warning"], index)
+    foods = rank_all(tables["foods"], HANDOUT_TOP_FOODS, index, per_100g=False)
+    # The handout cites no study, so the studies number their sources in a scratch index.
+    groups = study_groups(tables["studies"], CitationIndex(tables["sources"]))
     designs = Counter(row.design for group in groups for row in group.rows)
     return HandoutContext(
         meta=doc_meta(meta, settings),
-        warnings=tuple(c for c in all_cautions if c.severity == "warning"),
-        other_cautions=tuple(c for c in all_cautions if c.severity != "warning"),
+        warnings=warnings,
+        other_cautions=cautions(tables["cautions"][severity != "warning"], index),
         foods=foods,
         tally=trial_tally(groups),
         animal_studies=designs["animal"],
         observational_studies=designs["observational"],
         references=index.references(),
     )
-
-
-def _top_per_serving(ranking: FoodRanking, top: int) -> FoodRanking:
-    """Keep only the foods in the top ranks per serving, for the handout's short lists."""
-    foods = tuple(f for f in ranking.foods if f.rank_serving <= top)
-    return FoodRanking(ranking.vitamin, ranking.name, ranking.unit, foods, ranking.food_count)
 
 
 def as_template_vars(context: BriefingContext | HandoutContext) -> dict[str, object]:

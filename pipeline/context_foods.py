@@ -13,6 +13,8 @@ VITAMINS = ("K1", "K2", "D")
 VITAMIN_NAMES = {"K1": "vitamin K1", "K2": "vitamin K2", "D": "vitamin D"}
 CONFIDENCE_ORDER = ("high", "medium", "low")
 CONFIDENCE_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
+#: Grams the foods table's amounts refer to (its column is amount_per_100g).
+BASIS_G = 100.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ class FoodRanking:
         return self.name[:1].upper() + self.name[1:]
 
     @property
+    def citations(self) -> tuple[Citation, ...]:
+        """Return every source the ranking cites, once each, by number."""
+        unique = {c.number: c for food in self.foods for c in food.citations}
+        return tuple(unique[n] for n in sorted(unique))
+
+    @property
     def top_serving(self) -> FoodAmount:
         """Return the richest food per serving."""
         return min(self.foods, key=lambda f: f.rank_serving)
@@ -94,7 +102,7 @@ def _combine(rows: list[dict[str, object]], index: CitationIndex | None) -> Food
         per_100g=per_100g,
         serving=text(first["serving"]) or "",
         serving_g=serving_g,
-        per_serving=per_100g * serving_g / 100,
+        per_serving=per_100g * serving_g / BASIS_G,
         unit=text(first["unit"]) or "",
         confidence=_weakest([str(r["confidence"]) for r in used]),
         citations=index.cite_all(sources) if index else (),
@@ -119,14 +127,18 @@ def _ranked(amounts: list[FoodAmount], attr: str) -> dict[str, int]:
 
 
 def rank_foods(
-    foods: pd.DataFrame, vitamin: str, top: int, index: CitationIndex
+    foods: pd.DataFrame, vitamin: str, top: int, index: CitationIndex, per_100g: bool = True
 ) -> FoodRanking | None:
-    """Return the foods in the top of either ranking, ordered per serving, and cite them."""
+    """Return the top foods per serving (and per 100 g if asked), ordered per serving, cited."""
     amounts = food_amounts(foods, vitamin)
     if not amounts:
         return None
     by_serving, by_100g = _ranked(amounts, "per_serving"), _ranked(amounts, "per_100g")
-    chosen = [a for a in amounts if by_serving[a.food_id] <= top or by_100g[a.food_id] <= top]
+    chosen = [
+        a
+        for a in amounts
+        if by_serving[a.food_id] <= top or (per_100g and by_100g[a.food_id] <= top)
+    ]
     chosen.sort(key=lambda a: by_serving[a.food_id])
     rows = {str(r["food_id"]) + "/" + str(r["form"]): r for r in records(foods)}
     ranked = tuple(
@@ -152,7 +164,9 @@ def _with_ranks(
     )
 
 
-def rank_all(foods: pd.DataFrame, top: int, index: CitationIndex) -> tuple[FoodRanking, ...]:
+def rank_all(
+    foods: pd.DataFrame, top: int, index: CitationIndex, per_100g: bool = True
+) -> tuple[FoodRanking, ...]:
     """Rank the foods of every vitamin that has any, in K1, K2, D order."""
-    rankings = (rank_foods(foods, vitamin, top, index) for vitamin in VITAMINS)
+    rankings = (rank_foods(foods, vitamin, top, index, per_100g) for vitamin in VITAMINS)
     return tuple(r for r in rankings if r is not None)
