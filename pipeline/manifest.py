@@ -59,6 +59,7 @@ def versions() -> dict[str, str]:
         "weasyprint": _version("weasyprint"),
         "pango": pango_version(),
         "matplotlib": _version("matplotlib"),
+        "pymupdf": _version("pymupdf"),
         "jinja2": _version("jinja2"),
         "pandas": _version("pandas"),
     }
