@@ -1,0 +1,276 @@
+"""The comparison chart's food bars and study strip: what to pick, how to label it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
+
+from pipeline.charts import VITAMIN_COLOURS
+from pipeline.context_foods import CONFIDENCE_LABELS, FoodAmount, food_amounts
+from pipeline.context_refs import CitationIndex, integer, number, records, text
+from pipeline.context_studies import DIRECTION_LABELS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+T = TypeVar("T")
+
+CONFIDENCE_KEYS = {"high": "high", "medium": "medium", "low": "low"}
+DESIGN_SHORT = {
+    "animal": "Animal study",
+    "rct": "RCT",
+    "rct-secondary-analysis": "RCT, secondary analysis",
+    "single-arm": "Single-arm trial",
+    "observational": "Observational",
+    "systematic-review": "Systematic review",
+    "meta-analysis": "Meta-analysis",
+    "protocol": "Trial protocol",
+}
+DESIGN_RANK = (
+    "meta-analysis",
+    "systematic-review",
+    "rct",
+    "rct-secondary-analysis",
+    "single-arm",
+    "observational",
+    "animal",
+    "protocol",
+)
+ANALYSIS_RANK = (
+    "primary",
+    "pooled",
+    "prospective",
+    "cross-sectional",
+    "secondary",
+    "per-protocol",
+    "subgroup",
+    "post-hoc",
+    "planned",
+)
+#: Analyses that cannot carry a study's main conclusion; the card says which one it is.
+LIMITED = {
+    "secondary": "secondary outcome",
+    "per-protocol": "per-protocol",
+    "subgroup": "subgroup",
+    "post-hoc": "post-hoc",
+}
+DIRECTION_MARKS = {
+    "benefit": "✓",
+    "null": "=",
+    "harm": "✗",
+    "mixed": "±",
+    "pending": "…",
+    "unknown": "?",
+}
+#: The study strip follows the columns: K1, K2, D, then studies of vitamin K as a whole.
+STUDY_COLUMNS = {"K1": 0, "K2": 1, "K2+D": 1, "D": 2, "K": 3, "K1+K2": 3}
+
+
+@dataclass(frozen=True)
+class FoodBar:
+    """One food's amount per typical serving, drawn as a bar scaled within its vitamin."""
+
+    key: str
+    food: str
+    forms: str
+    amount: str
+    serving: str
+    width: str
+    confidence: str
+    confidence_label: str
+    refs: tuple[int, ...]
+    alt: str
+
+
+@dataclass(frozen=True)
+class FoodColumn:
+    """The top foods of one vitamin, and how many the data holds."""
+
+    vitamin: str
+    colour: str
+    bars: tuple[FoodBar, ...]
+    total: int
+    unit: str
+    refs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """One key study at a glance: design, dose, duration and which way it went."""
+
+    name: str
+    year: str
+    vitamin: str
+    design: str
+    analysis: str
+    size: str
+    dose: str
+    duration: str
+    outcome: str
+    direction: str
+    direction_label: str
+    mark: str
+    ref: int
+
+
+def pick_top(
+    items: Sequence[T], n: int, group: Callable[[T], Hashable], rank: Callable[[T], object]
+) -> list[T]:
+    """Take the best item of each group first, then the best of the rest, n in all."""
+    ordered = sorted(items, key=rank)  # type: ignore[arg-type]
+    firsts = list({group(item): item for item in reversed(ordered)}.values())[::-1]
+    firsts.sort(key=rank)  # type: ignore[arg-type]
+    chosen = firsts[:n]
+    rest = [item for item in ordered if all(item is not c for c in chosen)]
+    return chosen + rest[: max(0, n - len(chosen))]
+
+
+def amount_text(value: float) -> str:
+    """Round an amount to the precision food tables carry: 850, 14, 2.9, 0.45."""
+    if value >= 10:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+
+
+def forms_text(forms: Iterable[str]) -> str:
+    """Name the forms a bar counts, e.g. 'MK-7'; totals of all forms go unnamed."""
+    return " + ".join(f for f in forms if not f.endswith("-total"))
+
+
+def _bar(amount: FoodAmount, top: float, show_forms: bool) -> FoodBar:
+    """Turn one food's amount into a bar, citing the rows it sums."""
+    value = amount_text(amount.per_serving)
+    grams = amount_text(amount.serving_g)
+    serving = f"{amount.serving} ({grams} g)"
+    forms = forms_text(amount.forms) if show_forms else ""
+    confidence = CONFIDENCE_KEYS.get(amount.confidence, "low")
+    label = CONFIDENCE_LABELS.get(amount.confidence, amount.confidence).lower()
+    what = f"{amount.vitamin} ({forms})" if forms else amount.vitamin
+    return FoodBar(
+        key=f"{amount.vitamin}-{amount.food_id}".lower(),
+        food=amount.food,
+        forms=forms,
+        amount=f"{value} {amount.unit}",
+        serving=serving,
+        width=f"{max(0.5, 99 * amount.per_serving / top):.1f}%",
+        confidence=confidence,
+        confidence_label=label,
+        refs=tuple(c.number for c in amount.citations),
+        alt=f"{amount.food}: {value} {amount.unit} of vitamin {what} per {serving}; "
+        f"{label} confidence.",
+    )
+
+
+def _food_source_ids(foods: pd.DataFrame) -> dict[tuple[str, str, str], object]:
+    """Map (food, vitamin, form) to the source of that row."""
+    return {
+        (str(r["food_id"]), str(r["vitamin"]), str(r["form"])): r["source_id"]
+        for r in records(foods)
+    }
+
+
+def food_column(
+    foods: pd.DataFrame, vitamin: str, n: int, index: CitationIndex, sources: dict
+) -> FoodColumn:
+    """Pick a vitamin's top foods per serving, at least one for each form the data names."""
+    amounts = food_amounts(foods, vitamin)
+    chosen = pick_top(
+        amounts,
+        n,
+        group=lambda a: a.forms,
+        rank=lambda a: (-a.per_serving, a.food, a.food_id),
+    )
+    chosen.sort(key=lambda a: (-a.per_serving, a.food, a.food_id))
+    show_forms = len({a.forms for a in amounts}) > 1  # one form only: nothing to tell apart
+    top = max((a.per_serving for a in chosen), default=1.0) or 1.0
+    bars = []
+    for amount in chosen:
+        cited = index.cite_all(sources[(amount.food_id, vitamin, f)] for f in amount.forms)
+        bars.append(_bar(replace(amount, citations=cited), top, show_forms))
+    unit = chosen[0].unit if chosen else ""
+    colour = VITAMIN_COLOURS.get(vitamin, "#000000")
+    refs = tuple(sorted({n for bar in bars for n in bar.refs}))
+    return FoodColumn(vitamin, colour, tuple(bars), len(amounts), unit, refs)
+
+
+def food_columns(
+    foods: pd.DataFrame, vitamins: Sequence[str], n: int, index: CitationIndex
+) -> tuple[FoodColumn, ...]:
+    """Pick the top foods of every vitamin, in column order."""
+    sources = _food_source_ids(foods)
+    return tuple(food_column(foods, v, n, index, sources) for v in vitamins)
+
+
+def duration_text(weeks: float | None) -> str:
+    """Say a follow-up time as a reader would: '6 wk', '1.5 y', '3 y'."""
+    if weeks is None:
+        return ""
+    years = weeks / 52
+    if weeks >= 52 and abs(years * 2 - round(years * 2)) < 0.1:
+        return f"{round(years * 2) / 2:g} y"
+    return f"{round(weeks):g} wk"
+
+
+def size_text(n: int | None, design: str) -> str:
+    """Say what n counts: participants, animals or studies pooled."""
+    if n is None:
+        return ""
+    if design in ("systematic-review", "meta-analysis"):
+        return f"{n:,} studies"
+    return f"{n:,} animals" if design == "animal" else f"n = {n:,}"
+
+
+def _rank(design: str, analysis: str, n: int | None, year: int | None) -> tuple:
+    """Order studies by design, then main analyses first, then size and recency."""
+    return (
+        DESIGN_RANK.index(design) if design in DESIGN_RANK else len(DESIGN_RANK),
+        ANALYSIS_RANK.index(analysis) if analysis in ANALYSIS_RANK else len(ANALYSIS_RANK),
+        -(n or 0),
+        -(year or 0),
+    )
+
+
+def _card(row: dict[str, object], index: CitationIndex) -> StudyCard:
+    """Turn a studies row into a card, citing its source."""
+    design, analysis = str(row["design"]), str(row["analysis"])
+    direction = str(row["direction"])
+    year = integer(row["year"])
+    return StudyCard(
+        name=text(row["short_name"]) or "",
+        year=str(year or ""),
+        vitamin=str(row["vitamin"]),
+        design=DESIGN_SHORT.get(design, design),
+        analysis=LIMITED.get(analysis, ""),
+        size=size_text(integer(row["n"]), design),
+        dose=text(row["dose"]) or "",
+        duration=duration_text(number(row["duration_weeks"])),
+        outcome=text(row["outcome"]) or "",
+        direction=direction if direction in DIRECTION_MARKS else "unknown",
+        direction_label=DIRECTION_LABELS.get(direction, direction.capitalize()),
+        mark=DIRECTION_MARKS.get(direction, "?"),
+        ref=index.cite(row["source_id"]).number,
+    )
+
+
+def key_studies(
+    studies: pd.DataFrame, n: int, index: CitationIndex
+) -> tuple[tuple[StudyCard, ...], int]:
+    """Pick n key studies: one result per publication and vitamin, its main analysis first.
+
+    Selection looks at design and analysis only, never at the direction of the result,
+    so null results are shown as readily as positive ones.
+    """
+    rows = records(studies)
+
+    def rank(row: dict[str, object]) -> tuple:
+        design, analysis = str(row["design"]), str(row["analysis"])
+        return _rank(design, analysis, integer(row["n"]), integer(row["year"]))
+
+    publications: dict[tuple[object, object], dict[str, object]] = {}
+    for row in sorted(rows, key=rank):
+        publications.setdefault((row["source_id"], row["vitamin"]), row)
+    candidates = list(publications.values())
+    chosen = pick_top(candidates, n, lambda r: STUDY_COLUMNS.get(str(r["vitamin"]), 3), rank)
+    chosen.sort(key=lambda r: (STUDY_COLUMNS.get(str(r["vitamin"]), 3), rank(r)))
+    return tuple(_card(r, index) for r in chosen), len(candidates)

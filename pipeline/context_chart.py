@@ -1,0 +1,272 @@
+"""Compute everything the one-page comparison chart shows, for one set of fitting limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipeline.chart_parts import FoodColumn, StudyCard, food_columns, key_studies
+from pipeline.chart_text import short_author, shorten
+from pipeline.context import DocMeta, doc_meta
+from pipeline.context_refs import CitationIndex, records, text
+from pipeline.context_tables import ASPECT_LABELS, EVIDENCE_LABELS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pipeline.meta import DatasetMeta
+    from pipeline.settings import Settings
+
+VITAMINS = ("K1", "K2", "D")
+VITAMIN_HEADS = {
+    "K1": ("Vitamin K1", "phylloquinone · leafy greens, plant oils"),
+    "K2": ("Vitamin K2", "menaquinones MK-4 … MK-13 · animal and fermented foods"),
+    "D": ("Vitamin D", "D3 cholecalciferol, D2 ergocalciferol · sun, oily fish"),
+}
+#: Shorter row labels than the briefing's, so each fits one line of the narrow first column.
+CHART_LABELS = {
+    "deficiency-impact": "Deficiency",
+    "calcification-link": "Calcification",
+    "cardiovascular-impact": "Heart, vessels",
+    "reference-intake": "Intake advice",
+}
+#: Landscape page width and height per paper size, and the margin, in millimetres.
+PAGES = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
+MARGIN_MM = 8.0
+MIN_PT = 7.0
+_CONTAINER_DETAIL = re.compile(r"\s+\d+\s*(\([^)]*\))?\s*(:\s*\S+)?\s*$")
+
+
+@dataclass(frozen=True)
+class ChartLimits:
+    """The knobs the one-page fitting turns: type size and how much is shown."""
+
+    body_pt: float
+    foods: int
+    studies: int
+    cell_chars: int | None = None  # None: every statement in full
+
+    def describe(self) -> str:
+        """Say in words what these limits show, for messages."""
+        cells = (
+            "statements in full"
+            if self.cell_chars is None
+            else (f"statements cut to {self.cell_chars} characters")
+        )
+        return (
+            f"{self.body_pt:g} pt, {self.foods} foods per vitamin, {self.studies} studies, {cells}"
+        )
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """Font sizes and leading as CSS lengths; nothing goes below the 7 pt minimum."""
+
+    body: str
+    small: str
+    head: str
+    title: str
+    leading: str
+
+
+@dataclass(frozen=True)
+class RoleText:
+    """One vitamin's statement for one aspect, perhaps shortened to whole sentences."""
+
+    text: str
+    shortened: bool
+    evidence: str
+    evidence_label: str
+    ref: int
+
+
+@dataclass(frozen=True)
+class AspectRow:
+    """One aspect across the three vitamins; a cell is None where the data says nothing."""
+
+    aspect: str
+    label: str
+    cells: tuple[RoleText | None, ...]
+
+
+@dataclass(frozen=True)
+class VitaminHead:
+    """A column heading: the vitamin and what it is, where it comes from."""
+
+    code: str
+    name: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChartCaution:
+    """The safety warning the chart must carry."""
+
+    severity: str
+    title: str
+    summary: str
+    ref: int
+
+
+@dataclass(frozen=True)
+class ShortRef:
+    """A numbered short reference: first author, year, journal."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    """Everything the comparison chart shows, computed for one set of limits."""
+
+    meta: DocMeta
+    title: str
+    subtitle: str
+    description: str
+    page_size: str
+    margin: str
+    type: TypeScale
+    limits: ChartLimits
+    heads: tuple[VitaminHead, ...]
+    rows: tuple[AspectRow, ...]
+    foods: tuple[FoodColumn, ...]
+    studies: tuple[StudyCard, ...]
+    studies_total: int
+    study_columns: int
+    cautions: tuple[ChartCaution, ...]
+    references: tuple[ShortRef, ...]
+    any_shortened: bool
+
+
+def content_height_mm(paper: str) -> float:
+    """Return the height inside the margins of a landscape page of this paper."""
+    return PAGES[paper][1] - 2 * MARGIN_MM
+
+
+def type_scale(body_pt: float) -> TypeScale:
+    """Derive every font size from the body size, never below the legible minimum."""
+    small = max(MIN_PT, round(body_pt * 0.86, 2))
+    return TypeScale(
+        body=f"{body_pt:g}pt",
+        small=f"{small:g}pt",
+        head=f"{round(body_pt * 1.3, 2):g}pt",
+        title=f"{round(max(body_pt * 1.9, 15.0), 2):g}pt",
+        leading=f"{1.2 if body_pt >= 8 else 1.13:g}",
+    )
+
+
+def aspect_label(aspect: str) -> str:
+    """Name an aspect briefly, in words even when the schema gained one this code does not know."""
+    known = CHART_LABELS.get(aspect) or ASPECT_LABELS.get(aspect)
+    return known or aspect.replace("-", " ").capitalize()
+
+
+def aspect_order(roles: pd.DataFrame) -> list[str]:
+    """Order aspects as the briefing does, then any new ones in file order."""
+    present = list(dict.fromkeys(str(row["aspect"]) for row in records(roles)))
+    known = [a for a in ASPECT_LABELS if a in present]
+    return known + [a for a in present if a not in ASPECT_LABELS]
+
+
+def role_rows(
+    roles: pd.DataFrame, index: CitationIndex, limits: ChartLimits
+) -> tuple[AspectRow, ...]:
+    """Lay the role statements out as aspects by vitamins, citing in reading order."""
+    by_key = {(str(r["vitamin"]), str(r["aspect"])): r for r in records(roles)}
+    order = aspect_order(roles)
+    rows = []
+    for aspect in order:
+        cells = []
+        for vitamin in VITAMINS:
+            row = by_key.get((vitamin, aspect))
+            if row is None:
+                cells.append(None)
+                continue
+            evidence = str(row["evidence"])
+            summary, cut = shorten(text(row["summary"]) or "", limits.cell_chars, evidence)
+            ref = index.cite(row["source_id"]).number
+            label = EVIDENCE_LABELS.get(evidence, evidence)
+            cells.append(RoleText(summary, cut, evidence, label, ref))
+        rows.append(AspectRow(aspect, aspect_label(aspect), tuple(cells)))
+    return tuple(rows)
+
+
+def chart_cautions(cautions: pd.DataFrame, index: CitationIndex) -> tuple[ChartCaution, ...]:
+    """Pick the warfarin caution; without one, every caution of warning severity."""
+    rows = records(cautions)
+    picked = [r for r in rows if "warfarin" in f"{r['caution_id']} {r['title']}".lower()]
+    picked = picked or [r for r in rows if str(r["severity"]) == "warning"]
+    return tuple(
+        ChartCaution(
+            str(r["severity"]),
+            text(r["title"]) or "",
+            text(r["summary"]) or "",
+            index.cite(r["source_id"]).number,
+        )
+        for r in picked
+    )
+
+
+def short_references(sources: pd.DataFrame, index: CitationIndex) -> tuple[ShortRef, ...]:
+    """List the cited sources by number as 'Author year', adding the journal where needed."""
+    rows = {str(r["source_id"]): r for r in records(sources)}
+    cited = [ref for ref in index.references() if ref.cited]
+    names = {ref.number: f"{short_author(ref.authors)} {ref.year or ''}".strip() for ref in cited}
+    twice = {name for name in names.values() if list(names.values()).count(name) > 1}
+    return tuple(
+        ShortRef(ref.number, _disambiguated(names[ref.number], rows[ref.source_id], twice))
+        for ref in cited
+    )
+
+
+def _disambiguated(name: str, row: Mapping[str, object], twice: set[str]) -> str:
+    """Add the journal to an 'Author year' that two sources share."""
+    if name not in twice:
+        return name
+    container = _CONTAINER_DETAIL.sub("", text(row["container"]) or "")
+    return f"{name}, {container}" if container else name
+
+
+def build_chart_context(
+    tables: Mapping[str, pd.DataFrame],
+    meta: DatasetMeta,
+    settings: Settings,
+    limits: ChartLimits,
+    page_height_mm: float | None = None,
+) -> ChartContext:
+    """Compute the whole chart for one set of limits, numbering sources as they appear.
+
+    A page_height_mm taller than the paper lets the fitting measure how much room the
+    chart needs without WeasyPrint breaking it across pages.
+    """
+    index = CitationIndex(tables["sources"])  # numbered in reading order, left to right
+    rows = role_rows(tables["vitamin_roles"], index, limits)
+    cautions = chart_cautions(tables["cautions"], index)
+    foods = food_columns(tables["foods"], VITAMINS, limits.foods, index)
+    studies, total = key_studies(tables["studies"], limits.studies, index)
+    width, height = PAGES[settings.paper]
+    return ChartContext(
+        meta=doc_meta(meta, settings),
+        title="Vitamins K1, K2 and D",
+        subtitle="Side by side: what each does, where to find it, what studies found.",
+        description=(
+            "One-page comparison of vitamins K1, K2 and D: roles, food sources per serving, "
+            "key studies on calcification and the warfarin caution."
+        ),
+        page_size=f"{width:g}mm {page_height_mm or height:g}mm",
+        margin=f"{MARGIN_MM:g}mm",
+        type=type_scale(limits.body_pt),
+        limits=limits,
+        heads=tuple(VitaminHead(v, *VITAMIN_HEADS[v]) for v in VITAMINS),
+        rows=rows,
+        foods=foods,
+        studies=studies,
+        studies_total=total,
+        study_columns=max(1, len(studies)),
+        cautions=cautions,
+        references=short_references(tables["sources"], index),
+        any_shortened=any(c is not None and c.shortened for r in rows for c in r.cells),
+    )
