@@ -1,0 +1,110 @@
+"""Scan raw CSV bytes with numpy: record boundaries (newlines outside quotes) and features."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+SCAN_CHUNK = 1 << 22
+TAB, NEWLINE, CR, QUOTE, COMMA, DELETE, C2 = 9, 10, 13, 34, 44, 127, 0xC2
+
+
+@dataclass(frozen=True)
+class ByteScan:
+    """Where the bytes that shape a CSV file are, and counts for the cell scans."""
+
+    newlines: np.ndarray
+    quotes: np.ndarray
+    carriage_returns: np.ndarray
+    has_markup: bool
+    has_control: bool
+
+
+@dataclass(frozen=True)
+class Records:
+    """The non-empty records of a file: byte start, byte end (no line ending), first line."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    lines: np.ndarray
+    multiline: np.ndarray
+    unclosed: bool
+
+
+def utf8_valid(data: bytes) -> bool:
+    """Return True when the bytes are valid UTF-8, checked by Arrow without copying."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int32).tobytes())
+    try:
+        pa.StringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def scan_bytes(data: bytes) -> ByteScan:
+    """Find newlines, quotes and carriage returns, and note markup and control bytes."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    found: dict[int, list[np.ndarray]] = {NEWLINE: [], QUOTE: [], CR: [], C2: []}
+    below_space = tabs = 0
+    hit_buffer = np.empty(min(SCAN_CHUNK, max(len(arr), 1)), dtype=bool)
+    for begin in range(0, len(arr), SCAN_CHUNK):
+        chunk = arr[begin : begin + SCAN_CHUNK]
+        hit = hit_buffer[: len(chunk)]
+        for byte, parts in found.items():
+            np.equal(chunk, byte, out=hit)
+            parts.append(np.flatnonzero(hit) + begin)
+        below_space += np.count_nonzero(np.less(chunk, 32, out=hit))
+        tabs += np.count_nonzero(np.equal(chunk, TAB, out=hit))
+    newlines, quotes, returns, leads = (_joined(found[b]) for b in (NEWLINE, QUOTE, CR, C2))
+    # C0 controls other than tab and line ends, DEL, and C1 controls (C2 80 to C2 9F).
+    plain = len(newlines) + len(returns) + tabs
+    following = arr[leads[leads + 1 < len(arr)] + 1]
+    c1 = bool(((following >= 0x80) & (following <= 0x9F)).any())
+    control = below_space > plain or data.find(bytes([DELETE])) >= 0 or c1
+    return ByteScan(newlines, quotes, returns, data.find(b"<") >= 0, control)
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def scan_records(data: bytes, start: int, scan: ByteScan) -> Records | None:
+    """Return the records of the bytes, or None when quoting or line ends defeat the scan."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    returns, newlines, quotes = scan.carriage_returns, scan.newlines, scan.quotes
+    if returns.size and not (arr[np.minimum(returns + 1, len(arr) - 1)] == NEWLINE).all():
+        return None
+    if returns.size and returns[-1] == len(arr) - 1:
+        return None
+    if quotes.size and not _well_formed(arr, quotes, start):
+        return None
+    if quotes.size:
+        boundary = np.flatnonzero((np.searchsorted(quotes, newlines) & 1) == 0)
+    else:
+        boundary = np.arange(len(newlines))
+    bounds = newlines[boundary]
+    starts = np.concatenate(([start], bounds + 1))
+    ends = np.concatenate((bounds, [len(data)]))
+    lines = np.concatenate(([1], boundary + 2))
+    inner = np.diff(np.concatenate(([-1], boundary, [len(newlines)]))) - 1
+    if returns.size:
+        ends = ends - ((ends > starts) & (arr[np.maximum(ends - 1, 0)] == CR))
+    keep = ends > starts
+    return Records(starts[keep], ends[keep], lines[keep], inner[keep] > 0, bool(quotes.size % 2))
+
+
+def _well_formed(arr: np.ndarray, quotes: np.ndarray, start: int) -> bool:
+    """Return True when every quote opens a cell, closes one, or doubles another."""
+    size = len(arr)
+    doubled = quotes[1:] == quotes[:-1] + 1
+    before = arr[np.maximum(quotes[0::2] - 1, 0)]
+    opens = quotes[0::2]
+    opens_ok = (opens == start) | (before == COMMA) | (before == NEWLINE)
+    opens_ok[1:] |= doubled[1::2]
+    closes = quotes[1::2]
+    after = arr[np.minimum(closes + 1, size - 1)]
+    closes_ok = (closes == size - 1) | (after == COMMA) | (after == NEWLINE) | (after == CR)
+    closes_ok |= np.append(doubled[1::2], False)[: len(closes)]
+    return bool(opens_ok.all() and closes_ok.all())
