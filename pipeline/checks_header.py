@@ -1,0 +1,104 @@
+"""Match a file's header to its schema: which column holds which field, and what is wrong."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from pipeline.checks_hints import shown
+from pipeline.load import Where
+from pipeline.report import Finding
+
+
+@dataclass(frozen=True)
+class Header:
+    """Each schema field's 0-based column in the file (absent when missing)."""
+
+    positions: dict[str, int]
+    findings: list[Finding]
+
+
+def _normal(label: str) -> str:
+    return re.sub(r"[\s\-]+", "_", label.strip().casefold())
+
+
+def check_header(
+    labels: tuple[str, ...], fields: tuple[str, ...], where: Where, line: int
+) -> Header:
+    """Map labels to fields by name, suggesting the intended name for a misspelt label."""
+    findings: list[Finding] = []
+
+    def report(column: int | None, code: str, message: str, hint: str | None, name=None):
+        findings.append(where.finding(line, column, code, message, hint=hint, field_name=name))
+
+    positions: dict[str, int] = {}
+    unmatched: list[int] = []
+    for i, label in enumerate(labels):
+        if label.strip() and label in labels[:i]:
+            first = labels.index(label) + 1
+            report(
+                i + 1,
+                "duplicate-label",
+                f"column {shown(label)} appears twice",
+                f"also column {first}",
+                label,
+            )
+        elif label in fields:
+            positions[label] = i
+        else:
+            unmatched.append(i)
+    missing = [f for f in fields if f not in positions]
+    for i in unmatched:
+        label = labels[i]
+        guess = _guess(label, missing, fields, i)
+        if guess is not None:
+            missing.remove(guess)
+            positions[guess] = i
+        if not label.strip():
+            hint = f'expected "{guess}" here' if guess else "name the column or delete it"
+            report(i + 1, "blank-label", f"column {i + 1} has no name", hint, guess)
+        elif guess is not None:
+            report(
+                i + 1, "incorrect-label", f'column {shown(label)} should be "{guess}"', None, guess
+            )
+        else:
+            hint = "delete the column, or add the field to datapackage.json"
+            report(i + 1, "extra-label", f"column {shown(label)} is not in the schema", hint, label)
+    for name in missing:
+        before = fields[fields.index(name) - 1] if fields.index(name) else None
+        hint = f'add it after "{before}"' if before else "add it as the first column"
+        report(None, "missing-label", f'column "{name}" is missing', hint, name)
+    findings += _order(positions, fields, where, line)
+    return Header(positions, findings)
+
+
+def _guess(label: str, missing: list[str], fields: tuple[str, ...], index: int) -> str | None:
+    """Return the missing field a label most likely meant, if any."""
+    if not missing:
+        return None
+    if not label.strip():
+        return fields[index] if index < len(fields) and fields[index] in missing else None
+    normal = _normal(label)
+    for name in missing:
+        if _normal(name) == normal:
+            return name
+    close = difflib.get_close_matches(normal, [_normal(m) for m in missing], n=1, cutoff=0.6)
+    return missing[[_normal(m) for m in missing].index(close[0])] if close else None
+
+
+def _order(
+    positions: dict[str, int], fields: tuple[str, ...], where: Where, line: int
+) -> list[Finding]:
+    """Report the first column that breaks the schema's order, once per file."""
+    in_file = sorted(positions, key=positions.__getitem__)
+    expected = [f for f in fields if f in positions]
+    for got, want in zip(in_file, expected, strict=True):
+        if got != want:
+            message = f'column {shown(got)} is where the schema puts "{want}"'
+            hint = "order the columns as in datapackage.json: " + ", ".join(fields)
+            column = positions[got] + 1
+            return [
+                where.finding(line, column, "incorrect-label", message, hint=hint, field_name=got)
+            ]
+    return []

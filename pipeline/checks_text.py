@@ -1,0 +1,95 @@
+"""Byte-level scans of text columns: lengths, first and last characters, markup, controls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.validate_arrow import flags, values
+
+
+def _lut(members: list[int]) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[members] = True
+    return table
+
+
+FORMULA_START = _lut([ord("="), ord("+"), ord("@")])
+NUMBER_AFTER_MINUS = _lut([*range(ord("0"), ord("9") + 1), ord(".")])
+SPACE_BYTES = _lut([9, 10, 11, 12, 13, 28, 29, 30, 31, 32])
+# Lead and last bytes of the UTF-8 forms of non-ASCII characters str.isspace() accepts:
+# U+0085 and U+00A0 (C2 xx), U+1680 (E1 9A 80), U+2000-U+200A, U+2028, U+2029, U+202F
+# (E2 80 xx), U+205F (E2 81 9F) and U+3000 (E3 80 80).
+UNICODE_LEAD = _lut([0xC2, 0xE1, 0xE2, 0xE3])
+UNICODE_LAST = _lut([0x85, 0xA0, *range(0x80, 0x8B), 0xA8, 0xA9, 0xAF, 0x9F])
+C2_SPACE = _lut([0x85, 0xA0])
+E280_SPACE = _lut([*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF])
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+MARKUP = r"<[A-Za-z/!?]"
+
+
+def lengths(raw: pa.ChunkedArray) -> np.ndarray:
+    """Return each cell's length in bytes (an upper bound of its length in characters)."""
+    return values(pc.binary_length(raw))
+
+
+def markup(raw: pa.ChunkedArray) -> np.ndarray:
+    """Return which cells hold something like an HTML tag."""
+    return flags(pc.match_substring_regex(raw, MARKUP))
+
+
+def controls(raw: pa.ChunkedArray) -> np.ndarray:
+    """Return which cells hold a control character other than tab and line ends."""
+    return flags(pc.match_substring_regex(raw, CONTROL))
+
+
+def edge_flags(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Return which cells start like a formula and which start or end with whitespace."""
+    parts = [_chunk_edges(chunk) for chunk in raw.chunks if len(chunk)]
+    if not parts:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _chunk_edges(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    n = len(chunk)
+    buffers = chunk.buffers()
+    if buffers[2] is None or buffers[2].size == 0:
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=chunk.offset * 4)
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    # For empty cells these bytes belong to a neighbour; `filled` masks them out.
+    first = data[np.minimum(starts, len(data) - 1)]
+    last = data[np.maximum(ends - 1, 0)]
+    formula = filled & FORMULA_START[first]
+    minus = np.flatnonzero(filled & (first == ord("-")) & (ends - starts >= 2))
+    if minus.size:
+        formula[minus] = ~NUMBER_AFTER_MINUS[data[starts[minus] + 1]]
+    spaced = filled & (SPACE_BYTES[first] | SPACE_BYTES[last])
+    maybe = np.flatnonzero(filled & ~spaced & (UNICODE_LEAD[first] | UNICODE_LAST[last]))
+    if maybe.size:
+        size = (ends - starts)[maybe]
+        head = [_at(data, starts[maybe] + k, size > k) for k in range(3)]
+        tail = [_at(data, ends[maybe] - 3 + k, size >= 3 - k) for k in range(3)]
+        spaced[maybe] = _unicode_space(head[:2], head) | _unicode_space(tail[1:], tail)
+    return formula, spaced
+
+
+def _unicode_space(two: list[np.ndarray], three: list[np.ndarray]) -> np.ndarray:
+    """Return where the bytes spell a non-ASCII space: two = bytes 1-2, three = bytes 1-3."""
+    a, b = two
+    found = (a == 0xC2) & C2_SPACE[b]
+    x, y, z = three
+    found |= (x == 0xE2) & (y == 0x80) & E280_SPACE[z]
+    found |= (x == 0xE2) & (y == 0x81) & (z == 0x9F)
+    found |= (x == 0xE1) & (y == 0x9A) & (z == 0x80)
+    found |= (x == 0xE3) & (y == 0x80) & (z == 0x80)
+    return found
+
+
+def _at(data: np.ndarray, index: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """Return data[index] where inside holds, else 0."""
+    return np.where(inside, data[np.clip(index, 0, len(data) - 1)], 0).astype(np.uint8)

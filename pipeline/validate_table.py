@@ -1,0 +1,107 @@
+"""Check one loaded table against its schema: header, blank rows, then every column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.checks_cells import Place, check_column
+from pipeline.checks_header import check_header
+from pipeline.checks_text import lengths
+from pipeline.load import RawTable, Where
+from pipeline.report import Finding
+from pipeline.schema import Resource
+from pipeline.validate_arrow import ints
+
+ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64()}
+
+
+@dataclass(frozen=True)
+class CheckedTable:
+    """A table after its cell checks: typed columns and which cells later checks may use."""
+
+    resource: Resource
+    where: Where
+    raw: RawTable
+    positions: dict[str, int]
+    typed: dict[str, pa.ChunkedArray]
+    ok: dict[str, np.ndarray]
+    present: dict[str, np.ndarray]
+    findings: list[Finding]
+
+    @property
+    def num_rows(self) -> int:
+        """Return the number of rows that line up with the header."""
+        return self.raw.num_rows
+
+    def keys(self, name: str) -> pa.ChunkedArray:
+        """Return a key column as text: the cells of a string field, else typed values."""
+        column = self.typed[name]
+        return column if column.type == pa.string() else pc.cast(column, pa.string())
+
+    def failed(self, name: str) -> np.ndarray:
+        """Return which cells of a field are present but were reported as errors."""
+        return self.present[name] & ~self.ok[name]
+
+    def arrow(self) -> pa.Table:
+        """Return the typed table in schema order, with each row's physical line."""
+        columns = {f.name: self.typed[f.name] for f in self.resource.fields}
+        columns["_line"] = pa.chunked_array([ints(self.raw.lines)])
+        return pa.table(columns)
+
+
+def check_table(resource: Resource, raw: RawTable, where: Where) -> CheckedTable:
+    """Check the header and every cell of a table, each problem reported once."""
+    header = check_header(raw.labels, resource.field_names, where, raw.header_line)
+    findings = list(header.findings)
+    n = raw.num_rows
+    sizes = [lengths(column) for column in raw.columns]
+    blank = _blank(sizes, n)
+    findings += _blank_findings(where, raw, blank)
+    typed, ok, present = {}, {}, {}
+    scan = (raw.has_markup, raw.has_control)
+    for field in resource.fields:
+        position = header.positions.get(field.name)
+        if position is None:
+            typed[field.name] = pa.chunked_array([pa.nulls(n, ARROW_TYPES[field.type])])
+            ok[field.name] = present[field.name] = np.zeros(n, dtype=bool)
+            continue
+        place = Place(where, position + 1, raw.lines, raw.row_numbers)
+        column = check_column(
+            field,
+            raw.columns[position],
+            place,
+            sizes[position],
+            blank,
+            resource.missing_values,
+            scan,
+        )
+        typed[field.name], ok[field.name] = column.typed, column.ok
+        present[field.name] = column.present
+        findings += column.findings
+    return CheckedTable(resource, where, raw, header.positions, typed, ok, present, findings)
+
+
+def _blank(sizes: list[np.ndarray], n: int) -> np.ndarray:
+    """Return rows whose every cell is empty."""
+    blank = np.ones(n, dtype=bool)
+    for size in sizes:
+        blank &= size == 0
+    return blank
+
+
+def _blank_findings(where: Where, raw: RawTable, blank: np.ndarray) -> list[Finding]:
+    return [
+        where.finding(
+            int(raw.lines[row]),
+            None,
+            "blank-row",
+            "the row has no values",
+            hint="delete the empty row",
+            row_number=int(raw.row_numbers[row]),
+        )
+        for row in np.flatnonzero(blank).tolist()
+    ]
