@@ -136,6 +136,17 @@ def test_overflow_hidden_on_body_does_not_hide_a_wide_element(
     assert [o["selector"] for o in phone["offenders"]] == ["body > main > pre"]
 
 
+def test_cell_content_spilling_into_the_next_column_is_caught(
+    fixtures: dict[str, Report],
+) -> None:
+    result = fixtures["spilling-cells.html"]
+    phone = overflow_at(result, "phone")
+    assert [c["text"] for c in phone["spillingCells"]] == ["Menaquinone-7"]
+    assert overflow_at(result, "desktop")["spillingCells"] == []
+    assert result["problems"]["overflowingViewports"] == []
+    assert not result["ok"]
+
+
 def test_remote_image_is_recorded_and_blocked(fixtures: dict[str, Report]) -> None:
     result = fixtures["violations.html"]
     assert [r["url"] for r in result["requests"]] == ["https://example.org/remote.png"]
@@ -214,6 +225,15 @@ def test_document_has_no_axe_violations(document: Report) -> None:
 def test_document_does_not_scroll_sideways(document: Report, viewport: str) -> None:
     measured = overflow_at(document, viewport)
     assert not measured["overflows"], json.dumps(measured, indent=2)
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_document_table_cells_hold_their_content(document: Report, viewport: str) -> None:
+    spilling = overflow_at(document, viewport)["spillingCells"]
+    assert spilling == [], "cells whose content runs over the next column:\n" + "\n".join(
+        f"  {c['selector']} ({c['clientWidth']} px wide, needs {c['scrollWidth']}): {c['text']}"
+        for c in spilling
+    )
 
 
 def test_document_is_laid_out_for_phones(document: Report) -> None:

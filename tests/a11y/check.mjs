@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Check local HTML files in headless Chromium: axe-core (WCAG 2.1 A/AA and best
-// practices), horizontal overflow at phone and desktop widths, and every request
-// that is not the file itself. Prints one JSON report on stdout.
+// practices), horizontal overflow and table cells spilling into their neighbours at
+// phone and desktop widths, and every request that is not the file itself.
+// Prints one JSON report on stdout.
 //
 //   node check.mjs [--screenshots DIR] [--full-page] [--chromium PATH] FILE...
 //
@@ -123,8 +124,25 @@ function measureOverflow() {
       const box = el.getBoundingClientRect();
       return { selector: selector(el), right: Math.round(box.right), width: Math.round(box.width) };
     });
+  // Allowed, but worth knowing: a table that scrolls sideways even on a desktop hides columns.
+  const scrollers = [...document.body.querySelectorAll('*')]
+    .filter((el) => scrolls(el) && el.scrollWidth > el.clientWidth + 1)
+    .map((el) => ({ selector: selector(el), clientWidth: el.clientWidth, scrollWidth: el.scrollWidth }));
+  // A cell whose content is wider than the cell spills over its neighbours: overlapping text.
+  const spillingCells = [...document.body.querySelectorAll('td, th')]
+    .filter((el) => visible(el) && el.scrollWidth > el.clientWidth + 1)
+    .sort((a, b) => b.scrollWidth - b.clientWidth - (a.scrollWidth - a.clientWidth))
+    .slice(0, 100)
+    .map((el) => ({
+      selector: selector(el),
+      clientWidth: el.clientWidth,
+      scrollWidth: el.scrollWidth,
+      text: el.textContent.trim().replace(/\s+/g, ' ').slice(0, 60),
+    }));
   const root = document.scrollingElement || document.documentElement;
   return {
+    spillingCells,
+    scrollers,
     innerWidth: window.innerWidth,
     clientWidth: limit,
     scrollWidth: root.scrollWidth,
@@ -279,6 +297,7 @@ function summarise(result) {
   result.problems = {
     axeViolations: result.axe.violations.length,
     overflowingViewports: result.overflow.filter((o) => o.overflows).map((o) => o.viewport),
+    spillingCellViewports: result.overflow.filter((o) => o.spillingCells.length).map((o) => o.viewport),
     // Without width=device-width a phone lays the page out at 980 px and shrinks it.
     notResponsive: !/width\s*=\s*device-width/.test(result.viewportMeta ?? ''),
     outsideRequests: result.requests.length + result.remoteReferences.length,
@@ -286,7 +305,7 @@ function summarise(result) {
     scriptErrors: result.pageErrors.length,
   };
   const p = result.problems;
-  result.ok = !p.axeViolations && !p.overflowingViewports.length && !p.notResponsive && !p.outsideRequests && !p.localRequests && !p.scriptErrors;
+  result.ok = !p.axeViolations && !p.overflowingViewports.length && !p.spillingCellViewports.length && !p.notResponsive && !p.outsideRequests && !p.localRequests && !p.scriptErrors;
   return result;
 }
 
