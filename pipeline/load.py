@@ -127,6 +127,10 @@ def parse_csv(data: Data, where: Where, expected_columns: int) -> Loaded:
         scan.has_control,
     )
     findings = [_unclosed(where, *parsed.unclosed)] if parsed.unclosed else []
+    findings += [
+        where.finding(line, None, "blank-row", "the line is empty", hint=EMPTY_HINT, row_number=n)
+        for line, n in parsed.empty
+    ]
     return Loaded(raw, tuple(findings + ragged_findings(where, raw)))
 
 
@@ -193,6 +197,9 @@ def _shape_problem(data: Data, start: int, where: Where, expected: int) -> list[
             hint = 'save it as comma-separated CSV ("CSV UTF-8 (comma delimited)")'
             return [where.finding(line, None, "dialect-error", message, hint=hint)]
     return []
+
+
+EMPTY_HINT = "delete the empty line; it is read as a blank row"
 
 
 def _unclosed(where: Where, line: int, row_number: int) -> Finding:

@@ -47,6 +47,7 @@ class Parsed:
     lines: np.ndarray
     numbers: np.ndarray
     ragged: tuple[RaggedRow, ...]
+    empty: tuple[tuple[int, int], ...] = ()
     unclosed: tuple[int, int] | None = None
 
 
@@ -145,7 +146,7 @@ def _assemble(
         cells = _cells(text)
         if len(cells) != count:
             return None
-        ragged.append(RaggedRow(int(rec.lines[i + 1]), i + 2, cells, text))
+        ragged.append(RaggedRow(int(rec.lines[i + 1]), int(rec.numbers[i + 1]), cells, text))
     keep = np.ones(n, dtype=bool)
     keep[bad_rows] = False
     columns = tuple(
@@ -157,10 +158,13 @@ def _assemble(
         int(rec.lines[0]),
         columns,
         rec.lines[1:][keep],
-        np.arange(2, n + 2, dtype=np.int64)[keep],
+        rec.numbers[1:][keep],
         tuple(ragged),
+        tuple(zip(rec.empty_lines.tolist(), rec.empty_numbers.tolist(), strict=True)),
     )
-    return _without_last(parsed, int(rec.lines[-1]), n + 1) if rec.unclosed else parsed
+    if rec.unclosed:
+        return _without_last(parsed, int(rec.lines[-1]), int(rec.numbers[-1]))
+    return parsed
 
 
 def _without_last(parsed: Parsed, line: int, row_number: int) -> Parsed:
@@ -173,7 +177,14 @@ def _without_last(parsed: Parsed, line: int, row_number: int) -> Parsed:
         columns = tuple(c.slice(0, rows) for c in columns)
         lines, numbers = lines[:rows], numbers[:rows]
     return Parsed(
-        parsed.labels, parsed.header_line, columns, lines, numbers, ragged, (line, row_number)
+        parsed.labels,
+        parsed.header_line,
+        columns,
+        lines,
+        numbers,
+        ragged,
+        parsed.empty,
+        (line, row_number),
     )
 
 
@@ -182,18 +193,22 @@ def parse_slow(data: bytes, start: int) -> Parsed:
     csv.field_size_limit(MAX_FIELD)
     physical = list(io.StringIO(data[start:].decode("utf-8"), newline=""))
     reader = csv.reader(physical, strict=False)
-    records: list[tuple[int, list[str], str]] = []
+    records: list[tuple[int, int, list[str], str]] = []
+    empty = []
     previous = 0
-    for row in reader:
+    for number, row in enumerate(reader, start=1):
         first, previous = previous + 1, reader.line_num
         if row:
-            records.append((first, row, _strip_newline("".join(physical[first - 1 : previous]))))
-    header_line, header, _ = records[0]
+            text = _strip_newline("".join(physical[first - 1 : previous]))
+            records.append((first, number, row, text))
+        else:
+            empty.append((first, number))
+    header_line, _, header, _ = records[0]
     width = len(header)
-    good = [(i + 2, r) for i, r in enumerate(records[1:]) if len(r[1]) == width]
+    good = [(number, (line, row)) for line, number, row, _ in records[1:] if len(row) == width]
     ragged = tuple(
-        RaggedRow(line, i + 2, tuple(row), text)
-        for i, (line, row, text) in enumerate(records[1:])
+        RaggedRow(line, number, tuple(row), text)
+        for line, number, row, text in records[1:]
         if len(row) != width
     )
     parsed = Parsed(
@@ -203,9 +218,10 @@ def parse_slow(data: bytes, start: int) -> Parsed:
         np.array([r[0] for _, r in good], dtype=np.int64),
         np.array([number for number, _ in good], dtype=np.int64),
         ragged,
+        tuple(empty),
     )
-    if len(records) > 1 and _ends_in_quote(records[-1][2]):
-        return _without_last(parsed, records[-1][0], len(records))
+    if len(records) > 1 and _ends_in_quote(records[-1][3]):
+        return _without_last(parsed, records[-1][0], records[-1][1])
     return parsed
 
 

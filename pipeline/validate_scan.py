@@ -24,13 +24,21 @@ class ByteScan:
 
 @dataclass(frozen=True)
 class Records:
-    """The non-empty records of a file: byte start, byte end (no line ending), first line."""
+    """The non-empty records of a file and the empty lines between them.
+
+    For each record: byte start, byte end (without the line ending), first physical line,
+    row number (counting empty lines, as Frictionless does; the header is 1) and whether
+    a quoted newline makes it span lines.
+    """
 
     starts: np.ndarray
     ends: np.ndarray
     lines: np.ndarray
+    numbers: np.ndarray
     multiline: np.ndarray
     unclosed: bool
+    empty_lines: np.ndarray
+    empty_numbers: np.ndarray
 
 
 def utf8_valid(data: bytes) -> bool:
@@ -92,7 +100,18 @@ def scan_records(data: bytes, start: int, scan: ByteScan) -> Records | None:
     if returns.size:
         ends = ends - ((ends > starts) & (arr[np.maximum(ends - 1, 0)] == CR))
     keep = ends > starts
-    return Records(starts[keep], ends[keep], lines[keep], inner[keep] > 0, bool(quotes.size % 2))
+    empty = ~keep & (starts < len(data))
+    numbers = np.arange(1, len(starts) + 1)
+    return Records(
+        starts[keep],
+        ends[keep],
+        lines[keep],
+        numbers[keep],
+        inner[keep] > 0,
+        bool(quotes.size % 2),
+        lines[empty],
+        numbers[empty],
+    )
 
 
 def _well_formed(arr: np.ndarray, quotes: np.ndarray, start: int) -> bool:
