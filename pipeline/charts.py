@@ -98,7 +98,7 @@ def _source_note(fig: Figure, note: str) -> None:
 def food_chart(rankings: Sequence[FoodRanking], top: int, title: str, note: str) -> str:
     """Draw the richest foods per serving, one panel per vitamin, confidence as hatching."""
     shown = [[f for f in r.foods if f.rank_serving <= top] for r in rankings]
-    heights = [max(len(foods), 1) * 0.26 + 0.55 for foods in shown]
+    heights = [max(len(foods), 1) * 0.23 + 0.5 for foods in shown]
     with _figure(sum(heights) + 0.7) as fig:
         fig.suptitle(title, x=0.0, ha="left", fontsize=9, fontweight="semibold")
         axes = fig.subplots(len(rankings), 1, height_ratios=heights, squeeze=False)[:, 0]
