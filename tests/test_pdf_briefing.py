@@ -1,0 +1,171 @@
+"""The PDFs by structure: pages, paper, outline, metadata, tags, fonts, links and text."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from pipeline.briefing import produce_handout
+from pipeline.render import fmt_number
+from tests.test_briefing_support import (
+    DOCS,
+    bundled_build,
+    bundled_meta,
+    bundled_tables,
+    settings,
+)
+
+A4 = (595, 842)
+LETTER = (612, 792)
+# "About 10 to 20 pages" on A4; Letter pages are shorter, so allow a couple more.
+BRIEFING_PAGES = {A4: range(10, 22), LETTER: range(10, 24)}
+
+
+def reader(name: str, *flags: str) -> PdfReader:
+    """Open one built PDF."""
+    return PdfReader(io.BytesIO(bundled_build(*flags)[f"{name}.pdf"]))
+
+
+def page_size(pdf: PdfReader) -> tuple[int, int]:
+    """Return the first page's size in points, rounded."""
+    box = pdf.pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))
+
+
+def all_text(pdf: PdfReader) -> str:
+    """Return the text of every page, whitespace collapsed."""
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+
+
+def outline_titles(items: list, depth: int = 0) -> list[tuple[int, str]]:
+    """Flatten the outline into (depth, title) pairs."""
+    flat = []
+    for item in items:
+        if isinstance(item, list):
+            flat += outline_titles(item, depth + 1)
+        else:
+            flat.append((depth, item.title))
+    return flat
+
+
+@pytest.mark.parametrize(("flags", "size"), [((), A4), (("--paper", "letter"), LETTER)])
+def test_page_counts_and_paper(flags: tuple[str, ...], size: tuple[int, int]):
+    briefing, handout = reader("briefing", *flags), reader("handout", *flags)
+    assert len(briefing.pages) in BRIEFING_PAGES[size]
+    assert 1 <= len(handout.pages) <= 2
+    assert page_size(briefing) == size and page_size(handout) == size
+
+
+def test_outline_follows_the_headings():
+    pdf = reader("briefing")
+    titles = outline_titles(pdf.outline)
+    names = [title for _, title in titles]
+    for section in ("Key points", "Safety first", "Food sources", "What the studies found"):
+        assert section in names
+    assert "Randomised controlled trials" in names
+    assert {depth for depth, _ in titles} >= {0, 1, 2}, "sections nest under the title"
+    assert names[-2:] == ["References", "About this briefing"] or "References" in names
+
+
+def test_toc_page_numbers_match_where_sections_start():
+    pdf = reader("briefing")
+    toc = " ".join(pdf.pages[0].extract_text().split())
+    starts = {
+        item.title: pdf.get_destination_page_number(item) + 1 for item in _flat_items(pdf.outline)
+    }
+    for title in ("Key points", "Food sources", "What the studies found", "References"):
+        match = re.search(re.escape(title) + r"[ .]*(\d+)", toc)
+        assert match, f"{title} is in the table of contents"
+        assert int(match.group(1)) == starts[title]
+
+
+def _flat_items(items: list) -> list[Destination]:
+    """Flatten the outline into its destinations."""
+    flat = []
+    for item in items:
+        flat += _flat_items(item) if isinstance(item, list) else [item]
+    return flat
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_metadata_comes_from_the_data_never_the_clock(name: str):
+    meta = bundled_meta()
+    info = reader(name).metadata
+    assert info.title and "Vitamin K2" in info.title
+    assert info.author == "k2brief"
+    assert info.subject and "keywords" not in info.subject.lower()
+    assert "ectopic calcification" in info["/Keywords"]
+    assert info.creator == f"k2brief {meta.k2brief_version}"
+    assert info.creation_date.astimezone(UTC) == meta.date
+    assert info.modification_date.astimezone(UTC) == meta.date
+    assert info["/k2briefdatasha256"] == meta.sha256
+    assert info["/k2briefdataversion"] == meta.version
+    assert info["/k2briefversion"] == meta.k2brief_version
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_tagged_pdf_in_english(name: str):
+    root = reader(name).trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in root
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_only_inter_and_noto_serif_are_used_and_embedded(name: str):
+    families = set()
+    for page in reader(name).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            base = str(font["/BaseFont"]).split("+", 1)[-1]
+            families.add("Noto Serif" if base.startswith("Noto-Serif") else base.split("-")[0])
+            descriptor = (font.get("/DescendantFonts") or [font])[0].get_object()
+            descriptor = descriptor.get("/FontDescriptor", descriptor).get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), base
+    assert families == {"Inter", "Noto Serif"}
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_every_internal_link_has_a_destination(name: str):
+    pdf = reader(name)
+    named = set(pdf.named_destinations)
+    internal = external = 0
+    for page in pdf.pages:
+        for annot in page.get("/Annots", []):
+            annot = annot.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            if "/Dest" in annot:
+                internal += 1
+                assert str(annot["/Dest"]) in named
+            elif "/A" in annot:
+                external += 1
+                assert annot["/A"]["/URI"].startswith(("https://", "http://"))
+    assert internal >= (20 if name == "briefing" else 5)
+    assert name == "handout" or external > 10, "references link to DOI and PubMed"
+
+
+def test_briefing_text_holds_the_key_facts():
+    text = all_text(reader("briefing"))
+    tables = bundled_tables()
+    warning = tables["cautions"].loc[tables["cautions"]["severity"] == "warning", "title"].iloc[0]
+    assert " ".join(warning.split()[:4]) in text
+    assert "Page 1 of" in text
+    assert "Table 1." in text and "Figure 1." in text
+    assert fmt_number(1000 * 85 / 100) in text, "natto's MK-7 per 3 oz serving"
+    assert "No clear effect" in text
+
+
+def test_handout_fits_two_pages_in_each_variant():
+    tables, meta = bundled_tables(), bundled_meta()
+    for variant, marker in (("pdf/ua-1", b"pdfuaid"), ("pdf/a-3u", b"pdfaid")):
+        pdf_artifact, html_artifact = produce_handout(tables, meta, settings(pdf_variant=variant))
+        assert pdf_artifact.pages is not None and pdf_artifact.pages <= 2
+        xmp = PdfReader(io.BytesIO(pdf_artifact.data)).trailer["/Root"]["/Metadata"]
+        assert marker in xmp.get_object().get_data(), f"{variant} is declared in the XMP"
+        assert html_artifact.name == "handout.html"
