@@ -47,16 +47,15 @@ class ChartLimits:
     foods: int
     studies: int
     cell_chars: int | None = None  # None: every statement in full
+    studies_aside: bool = False  # studies in the column beside the table, not below it
 
     def describe(self) -> str:
         """Say in words what these limits show, for messages."""
-        cells = (
-            "statements in full"
-            if self.cell_chars is None
-            else (f"statements cut to {self.cell_chars} characters")
-        )
+        cells = "in full" if self.cell_chars is None else f"cut to {self.cell_chars} characters"
+        where = " beside the table" if self.studies_aside else ""
         return (
-            f"{self.body_pt:g} pt, {self.foods} foods per vitamin, {self.studies} studies, {cells}"
+            f"{self.body_pt:g} pt, {self.foods} foods per vitamin, "
+            f"{self.studies} studies{where}, statements {cells}"
         )
 
 

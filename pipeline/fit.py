@@ -25,18 +25,21 @@ BUDGETS = (400, 340, 290, 250, 215, 185, 160, 140, 120, 105, 90, 80)
 MEASURE_HEIGHT_MM = 3000.0
 
 
-def ladder() -> tuple[ChartLimits, ...]:
-    """List the limits to try, from the most generous to the most compact.
+def ladder() -> tuple[tuple[ChartLimits, ...], ...]:
+    """List the limits to try in phases, each from its most generous to its most compact.
 
     Content comes before size: every statement in full, at type shrinking to 7 pt; then,
-    at 7 pt, the longest statements cut to ever smaller budgets; last, fewer foods and
-    studies. Each step needs no more room than the one before, so a binary search finds
-    the first that fits.
+    at 7 pt, the longest statements cut to ever smaller budgets; then fewer foods and
+    studies. Within a phase each step needs no more room than the one before, so a binary
+    search finds the first that fits. The second phase moves the studies from the strip
+    under the table into the column beside it, for tables too long to leave room below.
     """
     full = [ChartLimits(pt, FOODS, STUDIES) for pt in (9.0, 8.5, 8.0, 7.5, MIN_PT)]
     cut = [ChartLimits(MIN_PT, FOODS, STUDIES, chars) for chars in BUDGETS]
     fewer = [ChartLimits(MIN_PT, f, s, BUDGETS[-1]) for f, s in ((4, 6), (3, 4))]
-    return (*full, *cut, *fewer)
+    aside = [ChartLimits(MIN_PT, 4, 5, chars, studies_aside=True) for chars in BUDGETS[4:]]
+    last = ChartLimits(MIN_PT, 3, 4, BUDGETS[-1], studies_aside=True)
+    return (*full, *cut, *fewer), (*aside, last)
 
 
 @dataclass(frozen=True)
@@ -141,33 +144,58 @@ class FitResult:
     tries: int
 
 
+def _search(
+    levels: Sequence[ChartLimits],
+    make_html: Callable[[ChartLimits, float | None], str],
+    lay_out: Callable[[str], PageLayout],
+) -> tuple[int | None, str, int]:
+    """Find a phase's first level that fits; return it, its HTML and the layouts tried.
+
+    The most compact level goes first: when even it does not fit, one layout settles
+    the whole phase. Otherwise a binary search runs over the levels before it.
+    """
+
+    def fits(index: int) -> str | None:
+        html = make_html(levels[index], None)
+        return None if problems(lay_out(html)) else html
+
+    last = len(levels) - 1
+    html = fits(last)
+    if html is None:
+        return None, "", 1
+    best, lo, hi, tries = (last, html), 0, last - 1, 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        html, tries = fits(mid), tries + 1
+        if html is None:
+            lo = mid + 1
+        else:
+            best, hi = (mid, html), mid - 1
+    return best[0], best[1], tries
+
+
 def fit_one_page(
     make_html: Callable[[ChartLimits, float | None], str],
     lay_out: Callable[[str], PageLayout],
     paper: str,
-    levels: Sequence[ChartLimits] | None = None,
+    phases: Sequence[Sequence[ChartLimits]] | None = None,
 ) -> FitResult:
-    """Binary-search the ladder for the most generous limits that lay out on one page.
+    """Search the phases in order for the most generous limits that lay out on one page.
 
     make_html(limits, None) renders for the real page; make_html(limits, height) for a
     taller measuring page, used only to explain a failure.
     """
-    levels = tuple(levels or ladder())
-    best: tuple[int, str] | None = None
-    lo, hi, tries = 0, len(levels) - 1, 0
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        html = make_html(levels[mid], None)
-        tries += 1
-        if problems(lay_out(html)):
-            lo = mid + 1
-        else:
-            best, hi = (mid, html), mid - 1
-    if best is None:
-        measured = lay_out(make_html(levels[-1], MEASURE_HEIGHT_MM))
-        found = problems(measured, content_height_mm(paper) * PX_PER_MM)
-        raise BuildError(overflow_message(levels[-1], paper, needed_mm(measured), found))
-    return FitResult(levels[best[0]], best[1], tries)
+    phases = tuple(tuple(p) for p in (phases or ladder()))
+    tries = 0
+    for levels in phases:
+        found, html, used = _search(levels, make_html, lay_out)
+        tries += used
+        if found is not None:
+            return FitResult(levels[found], html, tries)
+    most_compact = phases[-1][-1]
+    measured = lay_out(make_html(most_compact, MEASURE_HEIGHT_MM))
+    found_problems = problems(measured, content_height_mm(paper) * PX_PER_MM)
+    raise BuildError(overflow_message(most_compact, paper, needed_mm(measured), found_problems))
 
 
 def overflow_message(

@@ -1,0 +1,152 @@
+"""The one-page fitting: what counts as not fitting, and how the ladder is searched."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from pipeline.context_chart import MIN_PT, ChartLimits
+from pipeline.errors import BuildError
+from pipeline.fit import fit_one_page, ladder, problems
+from pipeline.pdf import BoxRect, PageLayout
+
+CONTENT = (30.0, 30.0, 1000.0, 700.0)
+
+
+def cell(name: str, x: float, y: float, w: float, h: float, page: int = 0) -> BoxRect:
+    return BoxRect(page, name, True, False, x, y, w, h)
+
+
+def text(name: str, x: float, y: float, w: float, words: str = "some words") -> BoxRect:
+    return BoxRect(0, name, False, True, x, y, w, 12.0, words)
+
+
+def layout(*boxes: BoxRect, pages: int = 1) -> PageLayout:
+    return PageLayout(pages, CONTENT, boxes)
+
+
+def test_text_inside_its_cells_fits():
+    assert (
+        problems(layout(cell("K1 · safety", 40, 40, 200, 50), text("K1 · safety", 42, 42, 150)))
+        == []
+    )
+
+
+def test_text_wider_than_its_cell_is_named():
+    found = problems(layout(cell("K2 · safety", 40, 40, 100, 50), text("K2 · safety", 42, 42, 150)))
+    assert [(p.kind, p.region) for p in found] == [("text overflows its box", "K2 · safety")]
+
+
+def test_text_taller_than_its_cell_is_named():
+    found = problems(layout(cell("D · safety", 40, 40, 200, 20), text("D · safety", 42, 55, 50)))
+    assert [(p.kind, p.region) for p in found] == [("text overflows its box", "D · safety")]
+
+
+def test_whatever_lands_on_a_second_page_is_named():
+    found = problems(
+        layout(cell("row label safety", 40, 40, 50, 20), cell("footer", 40, 40, 900, 20, page=1))
+    )
+    assert [str(p) for p in found] == ["on a second page: footer"]
+
+
+def test_boxes_beyond_the_page_edge_are_named():
+    found = problems(layout(cell("studies heading", 20, 40, 1100, 20)))
+    assert {p.kind for p in found} == {"wider than the page"}
+
+
+def test_text_of_one_cell_over_another_is_named():
+    found = problems(
+        layout(
+            cell("K1 foods", 700, 40, 300, 100),
+            cell("D · primary-role", 500, 40, 250, 100),
+            text("K1 foods", 705, 42, 200),
+            text("D · primary-role", 600, 44, 140),
+        )
+    )
+    overlaps = [(p.kind, p.region) for p in found]
+    assert overlaps == [("overlapping text", "K1 foods / D · primary-role")]
+
+
+def test_lines_sharing_their_leading_are_not_overlaps():
+    """Font boxes are taller than tight leading; the glyphs of adjacent lines do not touch."""
+    boxes = (
+        cell("legend", 40, 40, 900, 20),
+        cell("references", 40, 50.5, 900, 20),
+        text("legend", 42, 40, 300),
+        text("references", 42, 50.5, 300),
+    )
+    assert problems(layout(*boxes)) == []
+
+
+def test_a_measuring_run_names_what_reaches_below_the_page():
+    tall = layout(
+        cell("row label safety", 40, 600, 50, 30),
+        cell("footer", 40, 660, 900, 90),
+        text("footer", 42, 700, 100),
+    )
+    found = problems(tall, height_px=590)
+    assert [str(p) for p in found] == ["below the page: row label safety", "below the page: footer"]
+
+
+def test_the_ladder_never_goes_below_7_pt_and_each_phase_only_gets_more_compact():
+    phases = ladder()
+    steps = [step for phase in phases for step in phase]
+    assert min(step.body_pt for step in steps) == MIN_PT
+    assert steps[0].cell_chars is None
+    for phase in phases:
+        for before, after in pairwise(phase):
+            assert after.body_pt <= before.body_pt
+            assert (after.cell_chars or 10**6) <= (before.cell_chars or 10**6)
+            assert after.foods <= before.foods and after.studies <= before.studies
+    assert phases[-1][-1].foods < steps[0].foods and phases[-1][-1].studies < steps[0].studies
+
+
+def _fake(fits_from: int, levels: list[ChartLimits]):
+    """Lay out level i as one clean page when i >= fits_from, else spill onto a second."""
+    tried: list[int] = []
+
+    def make_html(limits: ChartLimits, height: float | None) -> str:
+        return f"{levels.index(limits)}:{height}"
+
+    def lay_out(html: str) -> PageLayout:
+        index, height = html.split(":")
+        tried.append(int(index))
+        if int(index) >= fits_from:
+            return layout(cell("table", 40, 40, 900, 600))
+        if height != "None":
+            return layout(cell("table", 40, 40, 900, 600), cell("footer", 40, 900, 900, 50))
+        return layout(cell("table", 40, 40, 900, 600), cell("footer", 40, 40, 900, 50, page=1))
+
+    return make_html, lay_out, tried
+
+
+@pytest.mark.parametrize("fits_from", [0, 1, 7, 18, 19])
+def test_binary_search_takes_the_most_generous_level_that_fits(fits_from):
+    levels = [ChartLimits(9.0 - i * 0.1, 5, 8, None if i == 0 else 400 - i) for i in range(20)]
+    make_html, lay_out, tried = _fake(fits_from, levels)
+    result = fit_one_page(make_html, lay_out, "a4", [levels])
+    assert result.limits == levels[fits_from]
+    assert result.html == f"{fits_from}:None"
+    assert len(tried) <= 6
+
+
+def test_nothing_fits_raises_a_build_error_naming_what_overflowed():
+    levels = [ChartLimits(7.0, 3, 4, 80)]
+    make_html, lay_out, _ = _fake(99, levels)
+    with pytest.raises(BuildError) as error:
+        fit_one_page(make_html, lay_out, "a4", [levels])
+    message = str(error.value)
+    assert "does not fit one a4 landscape page" in message
+    assert "below the page: footer" in message
+    assert f"the page has {(210 - 16):.0f} mm" in message
+
+
+def test_a_phase_that_cannot_fit_costs_one_layout_before_the_next_phase():
+    first = [ChartLimits(8.0 - i * 0.2, 5, 8, 300 - i) for i in range(5)]
+    second = [ChartLimits(7.0, 4, 5, 200 - i, studies_aside=True) for i in range(5)]
+    make_html, lay_out, tried = _fake(7, [*first, *second])
+    result = fit_one_page(make_html, lay_out, "a4", [first, second])
+    assert result.limits == second[2]
+    assert tried[0] == 4  # the first phase's most compact level, and nothing else from it
+    assert all(index >= 5 for index in tried[1:])
