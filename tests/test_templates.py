@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from pipeline.briefing import render_html
 from pipeline.context import briefing_context, handout_context
 from pipeline.meta import load_meta
-from pipeline.settings import TEMPLATES_DIR
+from pipeline.settings import PROJECT_ROOT, TEMPLATES_DIR
 from tests.test_briefing_support import copy_data, set_cell, settings, tables_of
 
 # Every template of the project: the rule is the project's, not one document's.
@@ -20,8 +21,24 @@ TEMPLATES = sorted(TEMPLATES_DIR.rglob("*.j2"))
 # Attributes whose values a reader sees or hears, and the <meta> names that reach the PDF.
 READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder"}
 READ_META = {"author", "description", "keywords"}
+
+
+def _names_with_digits() -> list[str]:
+    """Return the names in the data contract that hold a digit: K1, K2, MK-7, D3 and so on."""
+    package = json.loads((PROJECT_ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    names = {"k2brief", "SHA-256"}
+    for resource in package["resources"]:
+        for field in resource["schema"]["fields"]:
+            enum = field.get("constraints", {}).get("enum", [])
+            names |= {v for v in enum if re.search(r"\d", v) and not re.fullmatch(r"[\d.]+", v)}
+    return sorted(names, key=len, reverse=True)
+
+
 # Names that contain a digit without being a figure.
-ALLOWED = re.compile(r"\b(K1|K2|k2brief|SHA-256)\b", re.IGNORECASE)
+ALLOWED = re.compile(
+    r"(?<![\w-])(" + "|".join(map(re.escape, _names_with_digits())) + r")(?![\w-])",
+    re.IGNORECASE,
+)
 JINJA = re.compile(r"{#.*?#}|{%.*?%}|{{.*?}}", re.DOTALL)
 STYLE = re.compile(r"<style\b.*?</style>", re.DOTALL | re.IGNORECASE)
 
@@ -65,6 +82,7 @@ def test_the_figure_scan_catches_a_typed_number():
     assert figures_in("<p>Natto has 850 µg per serving.</p>")
     assert figures_in('<img alt="3 foods" src="{{ x }}">')
     assert figures_in('<meta name="description" content="Top 10 foods">')
+    assert figures_in("<p>MK-7 at 180 µg</p>") and not figures_in("<p>MK-7 and D3</p>")
     assert not figures_in("<p>{{ ctx.amount|num }} µg of vitamin K2</p><style>h1{margin:0}</style>")
 
 
