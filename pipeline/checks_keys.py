@@ -56,14 +56,14 @@ DENSE_LIMIT = 1 << 26
 
 
 def _dense(codes: np.ndarray, span: int) -> tuple[np.ndarray, int]:
-    """Renumber codes to 0..distinct-1, with a table over the range when it is small."""
-    if span > DENSE_LIMIT:
-        encoded = pc.dictionary_encode(ints(codes))
-        return values(encoded.indices).astype(np.int64), len(encoded.dictionary)
-    seen = np.zeros(span, dtype=bool)
-    seen[codes] = True
-    rank = np.cumsum(seen, dtype=np.int32) - 1
-    return rank[codes].astype(np.int64), int(rank[-1]) + 1
+    """Renumber codes to 0..distinct-1 in order of first appearance."""
+    if span <= 4 * len(codes):
+        seen = np.zeros(span, dtype=bool)
+        seen[codes] = True
+        if np.count_nonzero(seen) == span:
+            return codes, span
+    encoded = pc.dictionary_encode(ints(codes))
+    return values(encoded.indices).astype(np.int64), len(encoded.dictionary)
 
 
 def _count_distinct(codes: np.ndarray, span: int) -> int:

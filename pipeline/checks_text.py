@@ -25,6 +25,14 @@ UNICODE_LEAD = _lut([0xC2, 0xE1, 0xE2, 0xE3])
 UNICODE_LAST = _lut([0x85, 0xA0, *range(0x80, 0x8B), 0xA8, 0xA9, 0xAF, 0x9F])
 C2_SPACE = _lut([0x85, 0xA0])
 E280_SPACE = _lut([*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF])
+FORMULA, MINUS, SPACE, HEAD_UNICODE, TAIL_UNICODE = 1, 2, 4, 8, 16
+FIRST_MARKS = (
+    FORMULA * FORMULA_START
+    + MINUS * _lut([ord("-")])
+    + SPACE * SPACE_BYTES
+    + HEAD_UNICODE * UNICODE_LEAD
+).astype(np.uint8)
+LAST_MARKS = (SPACE * SPACE_BYTES + TAIL_UNICODE * UNICODE_LAST).astype(np.uint8)
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 MARKUP = r"<[A-Za-z/!?]"
 
@@ -60,21 +68,31 @@ def _chunk_edges(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=chunk.offset * 4)
     data = np.frombuffer(buffers[2], dtype=np.uint8)
     starts, ends = offsets[:-1], offsets[1:]
-    filled = ends > starts
-    # For empty cells these bytes belong to a neighbour; `filled` masks them out.
+    # For empty cells these bytes belong to a neighbour; only filled cells are looked at.
     first = data[np.minimum(starts, len(data) - 1)]
     last = data[np.maximum(ends - 1, 0)]
-    formula = filled & FORMULA_START[first]
-    minus = np.flatnonzero(filled & (first == ord("-")) & (ends - starts >= 2))
-    if minus.size:
-        formula[minus] = ~NUMBER_AFTER_MINUS[data[starts[minus] + 1]]
-    spaced = filled & (SPACE_BYTES[first] | SPACE_BYTES[last])
-    maybe = np.flatnonzero(filled & ~spaced & (UNICODE_LEAD[first] | UNICODE_LAST[last]))
-    if maybe.size:
-        size = (ends - starts)[maybe]
-        head = [_at(data, starts[maybe] + k, size > k) for k in range(3)]
-        tail = [_at(data, ends[maybe] - 3 + k, size >= 3 - k) for k in range(3)]
-        spaced[maybe] = _unicode_space(head[:2], head) | _unicode_space(tail[1:], tail)
+    marks = FIRST_MARKS[first] | LAST_MARKS[last]
+    marks[ends <= starts] = 0
+    formula, spaced = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(marks)
+    if not rows.size:
+        return formula, spaced
+    marks, starts, ends = marks[rows], starts[rows], ends[rows]
+    second = _at(data, starts + 1, ends - starts >= 2)
+    formula[rows] = (marks & FORMULA) > 0
+    formula[rows] |= ((marks & MINUS) > 0) & (ends - starts >= 2) & ~NUMBER_AFTER_MINUS[second]
+    spaced[rows] = (marks & SPACE) > 0
+    size = ends - starts
+    head = np.flatnonzero((marks & HEAD_UNICODE) > 0)
+    if head.size:
+        # A C2 lead is only a space before 85 or A0, which rules out "µ" (C2 B5) at once.
+        head = head[(data[starts[head]] != 0xC2) | C2_SPACE[second[head]]]
+        bytes_ = [_at(data, starts[head] + k, size[head] > k) for k in range(3)]
+        spaced[rows[head]] |= _unicode_space(bytes_[:2], bytes_)
+    tail = np.flatnonzero((marks & TAIL_UNICODE) > 0)
+    if tail.size:
+        bytes_ = [_at(data, ends[tail] - 3 + k, size[tail] >= 3 - k) for k in range(3)]
+        spaced[rows[tail]] |= _unicode_space(bytes_[1:], bytes_)
     return formula, spaced
 
 

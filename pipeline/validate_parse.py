@@ -124,6 +124,7 @@ def _parse_piece(
             null_values=[],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            check_utf8=False,  # the whole file was checked before parsing
         ),
     )
     return table, bad

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 SCAN_CHUNK = 1 << 22
-TAB, NEWLINE, CR, QUOTE, COMMA, DELETE, C2 = 9, 10, 13, 34, 44, 127, 0xC2
+TAB, NEWLINE, CR, QUOTE, COMMA, DELETE = 9, 10, 13, 34, 44, 127
 
 
 @dataclass(frozen=True)
@@ -54,24 +54,34 @@ def utf8_valid(data: bytes) -> bool:
 def scan_bytes(data: bytes) -> ByteScan:
     """Find newlines, quotes and carriage returns, and note markup and control bytes."""
     arr = np.frombuffer(data, dtype=np.uint8)
-    found: dict[int, list[np.ndarray]] = {NEWLINE: [], QUOTE: [], CR: [], C2: []}
-    below_space = tabs = 0
+    found: dict[int, list[np.ndarray]] = {NEWLINE: [], QUOTE: [], CR: []}
+    control = data.find(bytes([DELETE])) >= 0
     hit_buffer = np.empty(min(SCAN_CHUNK, max(len(arr), 1)), dtype=bool)
     for begin in range(0, len(arr), SCAN_CHUNK):
-        chunk = arr[begin : begin + SCAN_CHUNK]
-        hit = hit_buffer[: len(chunk)]
-        for byte, parts in found.items():
-            np.equal(chunk, byte, out=hit)
-            parts.append(np.flatnonzero(hit) + begin)
-        below_space += np.count_nonzero(np.less(chunk, 32, out=hit))
-        tabs += np.count_nonzero(np.equal(chunk, TAB, out=hit))
-    newlines, quotes, returns, leads = (_joined(found[b]) for b in (NEWLINE, QUOTE, CR, C2))
-    # C0 controls other than tab and line ends, DEL, and C1 controls (C2 80 to C2 9F).
-    plain = len(newlines) + len(returns) + tabs
-    following = arr[leads[leads + 1 < len(arr)] + 1]
-    c1 = bool(((following >= 0x80) & (following <= 0x9F)).any())
-    control = below_space > plain or data.find(bytes([DELETE])) >= 0 or c1
+        chunk = arr[begin : begin + SCAN_CHUNK + 1]  # one byte more, for C2 xx pairs
+        hit = hit_buffer[: len(chunk) - (begin + SCAN_CHUNK < len(arr))]
+        body = chunk[: len(hit)]
+        for byte in (NEWLINE, QUOTE):
+            np.equal(body, byte, out=hit)
+            found[byte].append(np.flatnonzero(hit) + begin)
+        below_space = np.count_nonzero(np.less(body, 32, out=hit))
+        if below_space > len(found[NEWLINE][-1]):
+            np.equal(body, CR, out=hit)
+            found[CR].append(np.flatnonzero(hit) + begin)
+            tabs = np.count_nonzero(np.equal(body, TAB, out=hit))
+            control |= below_space > len(found[NEWLINE][-1]) + len(found[CR][-1]) + tabs
+        control = control or _c1(chunk)
+    newlines, quotes, returns = (_joined(found[b]) for b in (NEWLINE, QUOTE, CR))
     return ByteScan(newlines, quotes, returns, data.find(b"<") >= 0, control)
+
+
+def _c1(chunk: np.ndarray) -> bool:
+    """Return True when the bytes hold a C1 control character, UTF-8 C2 80 to C2 9F."""
+    for shift in (0, 1):
+        pairs = chunk[shift : shift + (len(chunk) - shift) // 2 * 2].view(np.uint16)
+        if np.any((pairs & 0xE0FF) == 0x80C2):
+            return True
+    return False
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
