@@ -159,6 +159,7 @@ def run_validate(args: argparse.Namespace) -> dict:
     argv = [args.k2brief, "validate", "--data", str(folder.relative_to(ROOT)), "--format", "json"]
     stdout = folder.parent / f"validate-{args.rows}.json"
     wait_for_quiet(args.quiet_below, args.quiet_wait)
+    before = machine()
     runs = [timed(argv, stdout) for _ in range(args.runs)]
     output = stdout.read_text(encoding="utf-8", errors="replace")
     try:
@@ -176,7 +177,7 @@ def run_validate(args: argparse.Namespace) -> dict:
     peak = max(r.max_rss_bytes for r in runs)
     return {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": before,
         "command": " ".join([_shown(args.k2brief), *argv[1:]]),
         "rows": args.rows,
         "studies": args.studies,
