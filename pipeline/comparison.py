@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.context_chart import ChartLimits, build_chart_context
@@ -15,10 +16,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from pipeline.meta import DatasetMeta
+    from pipeline.pdf import PdfResult
+    from pipeline.pdf_images import PageImages
     from pipeline.settings import Settings
 
 NAME = "comparison-chart"
 TEMPLATE = f"{NAME}.html.j2"
+
+
+@dataclass(frozen=True)
+class ChartBuild:
+    """The fitted chart: its HTML, the limits chosen, the PDF and the images drawn from it."""
+
+    html: str
+    limits: ChartLimits
+    pdf: PdfResult
+    images: PageImages
 
 
 def chart_html(
@@ -33,28 +46,20 @@ def chart_html(
     return render(settings.templates_dir, TEMPLATE, {"ctx": context})
 
 
-def fitted_html(tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings) -> str:
-    """Return the chart's HTML at the most generous limits that fit one page."""
-    from pipeline.pdf import layout_boxes
+def render_chart(
+    tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
+) -> ChartBuild:
+    """Fit the chart on one page, render its PDF and draw the SVG and PNG from that PDF."""
+    from pipeline.pdf import html_to_pdf, layout_boxes
+    from pipeline.pdf_images import page_images
 
-    result = fit_one_page(
+    fitted = fit_one_page(
         lambda limits, height: chart_html(tables, meta, settings, limits, height),
         lambda html: layout_boxes(html, base_dir=settings.templates_dir),
         settings.paper,
     )
-    return result.html
-
-
-def produce_chart(
-    tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
-) -> list[Artifact]:
-    """Build the chart as a one-page PDF, and an SVG and a PNG drawn from that PDF."""
-    from pipeline.pdf import html_to_pdf
-    from pipeline.pdf_images import page_images
-
-    html = fitted_html(tables, meta, settings)
     pdf = html_to_pdf(
-        html,
+        fitted.html,
         base_dir=settings.templates_dir,
         variant=settings.pdf_variant,
         strict=settings.strict,
@@ -62,9 +67,16 @@ def produce_chart(
     )
     if pdf.pages != 1:
         raise BuildError(f"{NAME}.pdf came out with {pdf.pages} pages; it must have one")
-    images = page_images(pdf.data)
+    return ChartBuild(fitted.html, fitted.limits, pdf, page_images(pdf.data))
+
+
+def produce_chart(
+    tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
+) -> list[Artifact]:
+    """Build comparison-chart.pdf, and .svg and .png drawn from it, from the tables."""
+    chart = render_chart(tables, meta, settings)
     return [
-        Artifact(f"{NAME}.pdf", pdf.data, pdf.pages),
-        Artifact(f"{NAME}.svg", images.svg),
-        Artifact(f"{NAME}.png", images.png),
+        Artifact(f"{NAME}.pdf", chart.pdf.data, chart.pdf.pages),
+        Artifact(f"{NAME}.svg", chart.images.svg),
+        Artifact(f"{NAME}.png", chart.images.png),
     ]
