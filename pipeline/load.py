@@ -24,6 +24,7 @@ MAP_BYTES = 16 * 2**20
 Data = bytes | mmap.mmap
 BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 CONTENT = re.compile(rb"[^ \t\r\n\x0b\x0c]")
 
 
@@ -151,24 +152,33 @@ RESAVE = 're-save the file as UTF-8 ("CSV UTF-8" in a spreadsheet)'
 
 
 def _encoding_findings(data: Data, start: int, where: Where) -> list[Finding]:
+    """Return one finding per line holding bytes that are not UTF-8."""
     text = data[start:].decode("utf-8", "surrogateescape")
-    newlines = [m.start() for m in re.finditer("\n", text)]
+    ends = [m.end() for m in LINE_BREAK.finditer(text)]
     findings, seen = [], set()
     for match in re.finditer("[\udc80-\udcff]+", text):
-        line = int(np.searchsorted(newlines, match.start())) + 1
+        line = int(np.searchsorted(ends, match.start(), side="right")) + 1
         if line in seen:
             continue
         seen.add(line)
-        line_start = newlines[line - 2] + 1 if line > 1 else 0
-        prefix = text[line_start : match.start()]
-        column = len(next(csv.reader([prefix]), [""])) if prefix else 1
+        prefix = text[ends[line - 2] if line > 1 else 0 : match.start()]
         raw = bytes(ord(c) - 0xDC00 for c in match.group())
         shown = " ".join(f"0x{b:02X}" for b in raw[:8])
         message = f"byte{'s' * (len(raw) > 1)} {shown} {'are' if len(raw) > 1 else 'is'} not UTF-8"
         findings.append(
-            where.finding(line, column, "encoding-error", message, hint=_encoding_hint(raw))
+            where.finding(
+                line, _field_number(prefix), "encoding-error", message, hint=_encoding_hint(raw)
+            )
         )
     return findings
+
+
+def _field_number(prefix: str) -> int | None:
+    """Return the number of the field a line's prefix ends in."""
+    try:
+        return len(next(csv.reader([prefix]), [""])) if prefix else 1
+    except csv.Error:
+        return None
 
 
 def _encoding_hint(raw: bytes) -> str:

@@ -1,0 +1,146 @@
+"""The loader: every cell kept as text, each row at its physical line, both parsing paths alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pipeline.load as load
+import pipeline.validate_parse as parse
+from pipeline.load import Where, parse_csv, read_table
+
+WHERE = Where("t.csv", "t")
+
+
+def _rows(data: bytes, width: int = 3):
+    loaded = parse_csv(data, WHERE, width)
+    table = loaded.table
+    assert table is not None, loaded.findings
+    cells = list(zip(*[c.to_pylist() for c in table.columns], strict=True))
+    return table, cells, [(f.line, f.column, f.code) for f in loaded.findings]
+
+
+def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "scan_records", lambda data, start, scan: None)
+
+
+def test_rows_keep_their_physical_lines_after_quoted_newlines() -> None:
+    data = b'a,b,c\n1,"two\nlines",3\n4,5,6\n"x\n\ny",8,9\n10,11,12\n'
+    table, cells, findings = _rows(data)
+    assert cells == [
+        ("1", "two\nlines", "3"),
+        ("4", "5", "6"),
+        ("x\n\ny", "8", "9"),
+        ("10", "11", "12"),
+    ]
+    assert table.lines.tolist() == [2, 4, 5, 8]
+    assert findings == []
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["pyarrow", "csv-module"])
+def test_both_paths_give_the_same_cells_lines_and_findings(
+    slow: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if slow:
+        _slow(monkeypatch)
+    data = b'a,b,c\r\n1,"q""uote",3\r\n\r\n4,5\r\n"multi\r\nline",8,9\r\n7,8,9,10\r\n'
+    table, cells, findings = _rows(data)
+    assert cells == [("1", 'q"uote', "3"), ("multi\r\nline", "8", "9")]
+    assert table.lines.tolist() == [2, 5]
+    assert table.row_numbers.tolist() == [2, 5]
+    assert findings == [(3, None, "blank-row"), (4, 3, "missing-cell"), (7, 4, "extra-cell")]
+    assert [(r.line, r.cells, r.text) for r in table.ragged] == [
+        (4, ("4", "5"), "4,5"),
+        (7, ("7", "8", "9", "10"), "7,8,9,10"),
+    ]
+
+
+def test_text_that_looks_missing_stays_text() -> None:
+    _, cells, _ = _rows(b"a,b,c\nNA,None,null\nnan,N/A,\n")
+    assert cells == [("NA", "None", "null"), ("nan", "N/A", "")]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_label() -> None:
+    table, cells, _ = _rows(b"\xef\xbb\xbfa,b,c\n1,2,3\n")
+    assert table.labels == ("a", "b", "c")
+    assert cells == [("1", "2", "3")]
+
+
+def test_pieces_cut_at_records_keep_ragged_rows_and_lines_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parse, "PIECE_BYTES", 64)
+    monkeypatch.setattr(parse.os, "cpu_count", lambda: 8)
+    rows = []
+    for i in range(200):
+        if i % 17 == 5:
+            rows.append(f"{i},ragged")
+        elif i % 23 == 7:
+            rows.append(f'{i},"two\nlines",x')
+        else:
+            rows.append(f"{i},b{i},c{i}")
+    data = ("a,b,c\n" + "\n".join(rows) + "\n").encode()
+    table, cells, findings = _rows(data)
+    _slow(monkeypatch)
+    slow_table, slow_cells, slow_findings = _rows(data)
+    assert cells == slow_cells
+    assert table.lines.tolist() == slow_table.lines.tolist()
+    assert findings == slow_findings
+    assert len(findings) == len([r for r in rows if r.endswith("ragged")])
+
+
+def test_a_quote_never_closed_is_reported_where_it_opens() -> None:
+    loaded = parse_csv(b'a,b\n1,2\n3,"open\n4,5\n', WHERE, 2)
+    assert [(f.line, f.code) for f in loaded.findings] == [(3, "format-error")]
+    assert loaded.table.num_rows == 1
+
+
+def test_windows_1252_bytes_name_the_line_and_the_likely_encoding() -> None:
+    loaded = parse_csv("a,b\n1,12 µg\n2,ok\n".encode("cp1252"), WHERE, 2)
+    assert loaded.table is None
+    (finding,) = loaded.findings
+    assert (finding.line, finding.column, finding.code) == (2, 2, "encoding-error")
+    assert finding.message == "byte 0xB5 is not UTF-8"
+    assert "Windows-1252" in finding.hint and '"µ"' in finding.hint and "UTF-8" in finding.hint
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ("a,b\n1,2\n".encode("utf-16"), "encoding-error"),
+        (b"a;b;c\n1;2;3\n", "dialect-error"),
+        (b"a\tb\tc\n1\t2\t3\n", "dialect-error"),
+        (b"", "empty-file"),
+        (b"\r\n\n  \n", "empty-file"),
+    ],
+)
+def test_unreadable_files_give_one_clear_finding(data: bytes, code: str) -> None:
+    loaded = parse_csv(data, WHERE, 3)
+    assert loaded.table is None
+    assert [f.code for f in loaded.findings] == [code]
+
+
+def test_missing_and_oversized_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = read_table(tmp_path / "nope.csv", WHERE, 2)
+    assert [f.code for f in missing.findings] == ["missing-file"]
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a,b\n" + b"1,2\n" * 10)
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 20)
+    (finding,) = read_table(big, WHERE, 2).findings
+    assert finding.code == "file-too-large"
+    assert finding.message.endswith("MiB")
+
+
+def test_a_mapped_file_reads_like_a_read_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'\xef\xbb\xbfa,b\n1,"x\ny"\n3,4,5\n')
+    read = read_table(path, WHERE, 2)
+    monkeypatch.setattr(load, "MAP_BYTES", 1)
+    mapped = read_table(path, WHERE, 2)
+    assert mapped.findings == read.findings
+    assert [c.to_pylist() for c in mapped.table.columns] == [["1"], ["x\ny"]]
+    assert np.array_equal(mapped.table.lines, read.table.lines)
