@@ -41,6 +41,8 @@ DIRECTION_STYLE = {
     "unknown": ("o", "#FFFFFF", "Not retrieved"),
 }
 TEXT_WIDTH_IN = 6.6
+# One line of 7.5 pt tick label, with leading, in inches.
+LINE_IN = 0.135
 STYLE = {
     "svg.fonttype": "none",
     "svg.hashsalt": "k2brief",
@@ -84,7 +86,7 @@ def _svg(fig: Figure) -> str:
     return buffer.getvalue()
 
 
-def _wrap(label: str, width: int = 34) -> str:
+def _wrap(label: str, width: int = 44) -> str:
     """Wrap a long label onto at most two lines."""
     lines = textwrap.wrap(label, width) or [""]
     return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
@@ -95,28 +97,32 @@ def _source_note(fig: Figure, note: str) -> None:
     fig.text(0.0, 0.0, note, fontsize=6.5, color="#444444", ha="left", va="bottom", wrap=True)
 
 
+def _row_height(labels: Sequence[str]) -> float:
+    """Return the height each row of a panel needs so that its longest label fits."""
+    return max((label.count("\n") + 1 for label in labels), default=1) * LINE_IN + 0.1
+
+
 def food_chart(rankings: Sequence[FoodRanking], top: int, title: str, note: str) -> str:
     """Draw the richest foods per serving, one panel per vitamin, confidence as hatching."""
-    shown = [[f for f in r.foods if f.rank_serving <= top] for r in rankings]
-    heights = [max(len(foods), 1) * 0.23 + 0.5 for foods in shown]
+    shown = [list(reversed([f for f in r.foods if f.rank_serving <= top])) for r in rankings]
+    labels = [[_wrap(f"{f.food} ({f.serving})") for f in foods] for foods in shown]
+    heights = [max(len(ls), 1) * _row_height(ls) + 0.5 for ls in labels]
     with _figure(sum(heights) + 0.7) as fig:
         fig.suptitle(title, x=0.0, ha="left", fontsize=9, fontweight="semibold")
         axes = fig.subplots(len(rankings), 1, height_ratios=heights, squeeze=False)[:, 0]
-        for ax, ranking, foods in zip(axes, rankings, shown, strict=True):
-            _food_panel(ax, ranking, foods)
+        for ax, ranking, foods, names in zip(axes, rankings, shown, labels, strict=True):
+            _food_panel(ax, ranking, foods, names)
         _confidence_legend(fig)
         _source_note(fig, note)
         return _svg(fig)
 
 
-def _food_panel(ax: Axes, ranking: FoodRanking, foods: list) -> None:
+def _food_panel(ax: Axes, ranking: FoodRanking, foods: list, labels: list[str]) -> None:
     """Draw one vitamin's bars, largest at the top, each labelled with its amount."""
-    foods = list(reversed(foods))
-    labels = [_wrap(f"{f.food} ({f.serving})") for f in foods]
-    values = [f.per_serving for f in foods]
     bars = ax.barh(
-        labels,
-        values,
+        range(len(foods)),
+        [f.per_serving for f in foods],
+        tick_label=labels,
         color=VITAMIN_COLOURS.get(ranking.vitamin, OKABE_ITO["sky"]),
         edgecolor="#000000",
         linewidth=0.5,
@@ -131,6 +137,8 @@ def _food_panel(ax: Axes, ranking: FoodRanking, foods: list) -> None:
             va="center",
             fontsize=6.5,
         )
+    for tick in ax.get_yticklabels():
+        tick.set_multialignment("right")
     ax.set_title(ranking.title)
     ax.set_xlabel(f"Amount per serving ({ranking.unit})")
     ax.margins(x=0.18)
@@ -150,12 +158,13 @@ def _confidence_legend(fig: Figure) -> None:
 
 def forest_chart(panels: Sequence[ForestPanel], title: str, note: str) -> str:
     """Draw effects with confidence intervals, one panel per unit, marker shape by direction."""
-    heights = [len(p.rows) * 0.42 + 0.55 for p in panels]
+    labels = [[_study_label(r, p.ratio) for r in reversed(p.rows)] for p in panels]
+    heights = [len(ls) * _row_height(ls) + 0.6 for ls in labels]
     with _figure(sum(heights) + 0.75) as fig:
         fig.suptitle(title, x=0.0, ha="left", fontsize=9, fontweight="semibold")
         axes = fig.subplots(len(panels), 1, height_ratios=heights, squeeze=False)[:, 0]
-        for ax, panel in zip(axes, panels, strict=True):
-            _forest_panel(ax, panel)
+        for ax, panel, names in zip(axes, panels, labels, strict=True):
+            _forest_panel(ax, panel, names)
         _direction_legend(fig, panels)
         _source_note(fig, note)
         return _svg(fig)
@@ -168,10 +177,10 @@ def _study_label(row: StudyRow, ratio: bool) -> str:
         detail.append(row.analysis_label.lower())
     if ratio and row.effect_unit:
         detail.insert(0, row.effect_unit)
-    return _wrap(row.short_name, 44) + "\n" + _wrap("; ".join(detail), 52)
+    return _wrap(row.short_name, 60) + "\n" + _wrap("; ".join(detail), 64)
 
 
-def _forest_panel(ax: Axes, panel: ForestPanel) -> None:
+def _forest_panel(ax: Axes, panel: ForestPanel, labels: list[str]) -> None:
     """Draw one unit's effects against the line of no effect."""
     rows = list(reversed(panel.rows))
     for y, row in enumerate(rows):
@@ -190,7 +199,10 @@ def _forest_panel(ax: Axes, panel: ForestPanel) -> None:
     ax.axvline(1.0 if panel.ratio else 0.0, color="#555555", linewidth=0.7, linestyle="--")
     if panel.ratio:
         _log_axis(ax)
-    ax.set_yticks(range(len(rows)), [_study_label(r, panel.ratio) for r in rows])
+    ax.set_yticks(range(len(rows)), labels)
+    for tick in ax.get_yticklabels():
+        tick.set_multialignment("right")
+        tick.set_fontsize(6.5)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel(f"Effect ({panel.unit}), with confidence interval")
     ax.tick_params(axis="y", length=0)
