@@ -36,6 +36,8 @@ CHART_LABELS = {
 PAGES = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
 MARGIN_MM = 8.0
 MIN_PT = 7.0
+#: A strip of few studies keeps cards this narrow rather than stretching them across.
+MIN_STUDY_COLUMNS = 4
 _CONTAINER_DETAIL = re.compile(r"\s+\d+\s*(\([^)]*\))?\s*(:\s*\S+)?\s*$")
 
 
@@ -264,7 +266,7 @@ def build_chart_context(
         foods=foods,
         studies=studies,
         studies_total=total,
-        study_columns=max(1, len(studies)),
+        study_columns=max(MIN_STUDY_COLUMNS, len(studies)),
         cautions=cautions,
         references=short_references(tables["sources"], index),
         any_shortened=any(c is not None and c.shortened for r in rows for c in r.cells),

@@ -26,6 +26,7 @@ from pipeline.pdf import layout_boxes
 from pipeline.pdf_images import PNG_DPI
 from pipeline.settings import DEFAULT_DATA_DIR, Settings
 from pipeline.validate import validate_package
+from tests.conftest import build_package
 
 #: Landscape page sizes in PDF points.
 PAPER_PT = {"a4": (841.89, 595.28), "letter": (792.0, 612.0)}
@@ -286,3 +287,15 @@ def test_data_too_large_for_one_page_fails_naming_what_overflowed(tmp_path):
     assert re.search(r"it needs \d+ mm of height and the page has 194 mm", message)
     assert "below the page: row label extra-aspect-" in message
     assert "vitamin_roles.csv" in message
+
+
+def test_a_minimal_package_gives_one_page_that_says_what_is_missing(tmp_path):
+    data_dir = build_package(tmp_path / "tiny")
+    chart = _build(data_dir, "a4")
+    assert chart.pdf.pages == 1
+    assert chart.limits.cell_chars is None  # little data: every statement in full
+    with pymupdf.open(stream=chart.pdf.data, filetype="pdf") as document:
+        words = " ".join(document[0].get_text().split())
+    assert "No statement in the data" in words
+    assert "No foods in the data" in words
+    assert "[]" not in words
