@@ -46,7 +46,7 @@ def group_codes(columns: list[pa.ChunkedArray]) -> tuple[np.ndarray, int]:
         encoded = pc.dictionary_encode(column).combine_chunks()
         size = max(len(encoded.dictionary), 1)
         if span * size > max(DENSE_LIMIT, 4 * len(codes)):
-            codes, span = _dense(codes, span)
+            codes, span = _dense(codes)
         codes = codes * size + values(encoded.indices).astype(np.int64)
         span *= size
     return codes, span
@@ -55,13 +55,8 @@ def group_codes(columns: list[pa.ChunkedArray]) -> tuple[np.ndarray, int]:
 DENSE_LIMIT = 1 << 26
 
 
-def _dense(codes: np.ndarray, span: int) -> tuple[np.ndarray, int]:
-    """Renumber codes to 0..distinct-1 in order of first appearance."""
-    if span <= 4 * len(codes):
-        seen = np.zeros(span, dtype=bool)
-        seen[codes] = True
-        if np.count_nonzero(seen) == span:
-            return codes, span
+def _dense(codes: np.ndarray) -> tuple[np.ndarray, int]:
+    """Renumber codes to 0..distinct-1."""
     encoded = pc.dictionary_encode(ints(codes))
     return values(encoded.indices).astype(np.int64), len(encoded.dictionary)
 
@@ -75,6 +70,19 @@ def _count_distinct(codes: np.ndarray, span: int) -> int:
     return int(np.count_nonzero(seen))
 
 
+def _repeated(codes: np.ndarray, span: int) -> np.ndarray:
+    """Return every index whose code also occurs at another index, in order."""
+    if span > min(DENSE_LIMIT, max(32 * len(codes), 1 << 20)):
+        dense, _ = _dense(codes)
+        return np.flatnonzero(np.bincount(dense)[dense] > 1)
+    # Some index per code survives the scatter; any other index with that code repeats it.
+    index = np.arange(len(codes), dtype=np.int32)
+    owner = np.empty(span, dtype=np.int32)
+    owner[codes] = index
+    others = np.flatnonzero(owner[codes] != index)
+    return np.union1d(others, owner[codes[others]])
+
+
 def _duplicates(table: CheckedTable, fields: tuple[str, ...], code: str) -> list[Finding]:
     rows = _usable(table, fields)
     if rows is None or rows.size < 2:
@@ -83,11 +91,9 @@ def _duplicates(table: CheckedTable, fields: tuple[str, ...], code: str) -> list
     codes, span = group_codes(keys)
     if _count_distinct(codes, span) == len(rows):
         return []
-    codes, span = _dense(codes, span)
-    repeated = np.flatnonzero(np.bincount(codes)[codes] > 1)
     first: dict[int, int] = {}
     pairs = []
-    for index in repeated.tolist():
+    for index in _repeated(codes, span).tolist():
         seen = first.setdefault(int(codes[index]), index)
         if seen != index:
             pairs.append((index, seen))
@@ -142,7 +148,7 @@ def foreign_key_findings(
         return []
     keys = [_rows(child.keys(name), rows, child.num_rows) for name in fk.fields]
     known = _parent_keys(parent, fk.reference_fields)
-    found = _member(keys, known)
+    found = _member(keys, known, child.raw.has_control or parent.raw.has_control)
     absent = np.flatnonzero(~found)
     if not absent.size:
         return []
@@ -198,10 +204,13 @@ def _ragged_keys(parent: CheckedTable, fields: tuple[str, ...]) -> list[tuple[st
     return keys
 
 
-def _member(keys: list[pa.ChunkedArray], known: list[pa.ChunkedArray]) -> np.ndarray:
+def _member(
+    keys: list[pa.ChunkedArray], known: list[pa.ChunkedArray], controls: bool
+) -> np.ndarray:
+    """Return which key tuples are among the known ones; controls: a file holds \\x1f."""
     if len(keys) == 1:
         return flags(pc.is_in(keys[0], value_set=pc.unique(known[0])))
-    if any(flags(pc.match_substring(c, SEPARATOR)).any() for c in [*keys, *known]):
+    if controls and any(flags(pc.match_substring(c, SEPARATOR)).any() for c in [*keys, *known]):
         known_set = set(zip(*[c.to_pylist() for c in known], strict=True))
         rows = zip(*[c.to_pylist() for c in keys], strict=True)
         return np.array([row in known_set for row in rows], dtype=bool)

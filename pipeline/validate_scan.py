@@ -63,11 +63,11 @@ def scan_bytes(data: bytes) -> ByteScan:
         body = chunk[: len(hit)]
         for byte in (NEWLINE, QUOTE):
             np.equal(body, byte, out=hit)
-            found[byte].append(np.flatnonzero(hit) + begin)
+            found[byte].append(np.flatnonzero(hit).astype(np.int32) + begin)
         below_space = np.count_nonzero(np.less(body, 32, out=hit))
         if below_space > len(found[NEWLINE][-1]):
             np.equal(body, CR, out=hit)
-            found[CR].append(np.flatnonzero(hit) + begin)
+            found[CR].append(np.flatnonzero(hit).astype(np.int32) + begin)
             tabs = np.count_nonzero(np.equal(body, TAB, out=hit))
             control |= below_space > len(found[NEWLINE][-1]) + len(found[CR][-1]) + tabs
         control = control or _c1(chunk)
@@ -85,7 +85,7 @@ def _c1(chunk: np.ndarray) -> bool:
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
 
 def scan_records(data: bytes, start: int, scan: ByteScan) -> Records | None:
@@ -98,30 +98,48 @@ def scan_records(data: bytes, start: int, scan: ByteScan) -> Records | None:
         return None
     if quotes.size and not _well_formed(arr, quotes, start):
         return None
-    if quotes.size:
-        boundary = np.flatnonzero((np.searchsorted(quotes, newlines) & 1) == 0)
+    size = len(data)
+    boundary = _boundaries(quotes, newlines)
+    bounds = newlines if boundary is None else newlines[boundary]
+    count = len(bounds) + 1
+    starts, ends = np.empty(count, dtype=np.int32), np.empty(count, dtype=np.int32)
+    starts[0], ends[-1] = start, size
+    np.add(bounds, 1, out=starts[1:])
+    ends[:-1] = bounds
+    if boundary is None:
+        lines, multiline = np.arange(1, count + 1, dtype=np.int32), np.zeros(count, dtype=bool)
     else:
-        boundary = np.arange(len(newlines))
-    bounds = newlines[boundary]
-    starts = np.concatenate(([start], bounds + 1))
-    ends = np.concatenate((bounds, [len(data)]))
-    lines = np.concatenate(([1], boundary + 2))
-    inner = np.diff(np.concatenate(([-1], boundary, [len(newlines)]))) - 1
+        lines = np.concatenate(([1], boundary + 2)).astype(np.int32)
+        multiline = np.diff(np.concatenate(([-1], boundary, [len(newlines)]))) > 1
     if returns.size:
-        ends = ends - ((ends > starts) & (arr[np.maximum(ends - 1, 0)] == CR))
+        ends -= (ends > starts) & (arr[np.maximum(ends - 1, 0)] == CR)
     keep = ends > starts
-    empty = ~keep & (starts < len(data))
-    numbers = np.arange(1, len(starts) + 1)
+    numbers = np.arange(1, len(starts) + 1, dtype=np.int32)
+    empty = ~keep & (starts < size)
+    if keep.all():
+        return Records(starts, ends, lines, numbers, multiline, bool(quotes.size % 2), *EMPTY)
     return Records(
         starts[keep],
         ends[keep],
         lines[keep],
         numbers[keep],
-        inner[keep] > 0,
+        multiline[keep],
         bool(quotes.size % 2),
         lines[empty],
         numbers[empty],
     )
+
+
+EMPTY = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32))
+
+
+def _boundaries(quotes: np.ndarray, newlines: np.ndarray) -> np.ndarray | None:
+    """Return the indexes of the newlines outside quotes, or None when that is all of them."""
+    if not quotes.size:
+        return None
+    before = np.searchsorted(quotes, newlines)
+    np.bitwise_and(before, 1, out=before)
+    return np.flatnonzero(before == 0) if before.any() else None
 
 
 def _well_formed(arr: np.ndarray, quotes: np.ndarray, start: int) -> bool:
