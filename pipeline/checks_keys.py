@@ -61,26 +61,17 @@ def _dense(codes: np.ndarray) -> tuple[np.ndarray, int]:
     return values(encoded.indices).astype(np.int64), len(encoded.dictionary)
 
 
-def _count_distinct(codes: np.ndarray, span: int) -> int:
-    """Return how many different codes there are."""
-    if span > DENSE_LIMIT:
-        return len(pc.unique(ints(codes)))
-    seen = np.zeros(span, dtype=bool)
-    seen[codes] = True
-    return int(np.count_nonzero(seen))
+def _repeated(codes: np.ndarray) -> np.ndarray:
+    """Return every index whose code also occurs at another index, in order.
 
-
-def _repeated(codes: np.ndarray, span: int) -> np.ndarray:
-    """Return every index whose code also occurs at another index, in order."""
-    if span > min(DENSE_LIMIT, max(32 * len(codes), 1 << 20)):
-        dense, _ = _dense(codes)
-        return np.flatnonzero(np.bincount(dense)[dense] > 1)
-    # Some index per code survives the scatter; any other index with that code repeats it.
-    index = np.arange(len(codes), dtype=np.int32)
-    owner = np.empty(span, dtype=np.int32)
-    owner[codes] = index
-    others = np.flatnonzero(owner[codes] != index)
-    return np.union1d(others, owner[codes[others]])
+    Sorting touches memory in proportion to the rows, not to the range of the codes,
+    which matters more than the sort's n log n on a machine where fresh pages are dear.
+    """
+    ordered = np.sort(codes)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return np.empty(0, dtype=np.int64)
+    _, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
+    return np.flatnonzero(counts[inverse] > 1)
 
 
 def _duplicates(table: CheckedTable, fields: tuple[str, ...], code: str) -> list[Finding]:
@@ -88,12 +79,10 @@ def _duplicates(table: CheckedTable, fields: tuple[str, ...], code: str) -> list
     if rows is None or rows.size < 2:
         return []
     keys = [_rows(table.keys(name), rows, table.num_rows) for name in fields]
-    codes, span = group_codes(keys)
-    if _count_distinct(codes, span) == len(rows):
-        return []
+    codes, _ = group_codes(keys)
     first: dict[int, int] = {}
     pairs = []
-    for index in _repeated(codes, span).tolist():
+    for index in _repeated(codes).tolist():
         seen = first.setdefault(int(codes[index]), index)
         if seen != index:
             pairs.append((index, seen))
