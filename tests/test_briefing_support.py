@@ -63,7 +63,7 @@ def set_cell(path: Path, key: Mapping[str, str], column: str, value: str) -> Non
 def tables_of(data_dir: Path) -> Mapping[str, pd.DataFrame]:
     """Validate a data folder and return its typed tables; fail if it is invalid."""
     result = validate_package(data_dir)
-    assert result.report.valid, "the test data should be valid"
+    assert result.report.valid, f"the test data should be valid: {result.report.findings[:3]}"
     return result.tables
 
 

@@ -169,3 +169,47 @@ def test_handout_fits_two_pages_in_each_variant():
         xmp = PdfReader(io.BytesIO(pdf_artifact.data)).trailer["/Root"]["/Metadata"]
         assert marker in xmp.get_object().get_data(), f"{variant} is declared in the XMP"
         assert html_artifact.name == "handout.html"
+
+
+def _overflowing_text(html: str) -> list[tuple[int, str]]:
+    """Lay out HTML as the build does; list text running past its block's or page's edge."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    from pipeline.pdf import make_fetcher
+    from pipeline.settings import TEMPLATES_DIR
+
+    document = weasyprint.HTML(
+        string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=make_fetcher(TEMPLATES_DIR)
+    ).render()
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        root = page._page_box
+        stack = [(root, root.margin_width() - root.margin_right)]
+        while stack:
+            box, edge = stack.pop()
+            if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.PageBox):
+                edge = min(edge, box.content_box_x() + box.width)
+            if isinstance(box, boxes.TextBox) and box.position_x + box.width > edge + 1:
+                found.append((number, box.text))
+            stack.extend((child, edge) for child in getattr(box, "children", None) or [])
+    return found
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_nothing_overflows_the_page_even_with_unbreakable_cells(tmp_path, paper: str):
+    from pipeline.context import briefing_context
+    from pipeline.meta import load_meta
+    from tests.test_briefing_support import copy_data, set_cell, tables_of
+
+    data = copy_data(tmp_path / "data")
+    long_word = "a1b2c3d4" * 15  # no break or hyphenation point, within the schema's limits
+    set_cell(data / "cautions.csv", {"severity": "warning"}, "summary", f"See {long_word}.")
+    for form in ("phylloquinone", "MK-7"):
+        set_cell(data / "foods.csv", {"food_id": "natto", "form": form}, "food", long_word)
+    from pipeline.briefing import render_html
+
+    html = render_html(
+        "briefing", briefing_context, tables_of(data), load_meta(data), settings(paper=paper)
+    )
+    assert _overflowing_text(html) == []
