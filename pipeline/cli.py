@@ -52,14 +52,18 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     Exit status: 0 valid (warnings allowed), 1 invalid data (a malformed datapackage.json
     included), 2 usage error (unknown option, no data folder, no datapackage.json in it).
     """
-    from pipeline.report import format_report
-    from pipeline.validate import PACKAGE_FILE, validate_package
+    from pipeline.schema import PACKAGE_FILE
 
     settings = Settings().with_overrides(data_dir=data_dir)
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
     if not (settings.data_dir / PACKAGE_FILE).is_file():
         raise click.UsageError(f"no {PACKAGE_FILE} in {settings.data_dir}")
+    # numpy's BLAS threads would only spin beside the validator's own threads.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from pipeline.report import format_report
+    from pipeline.validate import validate_package
+
     result = validate_package(settings.data_dir)
     click.echo(format_report(result.report, fmt, base=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if result.report.valid else EXIT_INVALID)

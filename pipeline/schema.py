@@ -10,6 +10,7 @@ from typing import Any
 
 from pipeline.report import Finding
 
+PACKAGE_FILE = "datapackage.json"
 MAX_PACKAGE_BYTES = 16 * 1024 * 1024
 TYPES = ("string", "number", "integer")
 CONSTRAINTS = {

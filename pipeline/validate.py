@@ -19,14 +19,12 @@ from pipeline.checks_keys import foreign_key_findings, key_findings
 from pipeline.load import Where, read_table
 from pipeline.report import Finding, Report, Task, make_report
 from pipeline.rules import RULES, Rule
-from pipeline.schema import Package, load_package
+from pipeline.schema import PACKAGE_FILE, Package, load_package
 from pipeline.validate_arrow import mask, null
 from pipeline.validate_table import CheckedTable, check_table
 
 if TYPE_CHECKING:
     import pandas as pd
-
-PACKAGE_FILE = "datapackage.json"
 
 
 class TypedTables(Mapping[str, "pd.DataFrame"]):
