@@ -148,7 +148,7 @@ def _encoding_problem(data: Data, start: int, where: Where) -> list[Finding]:
     return _encoding_findings(data, start, where)
 
 
-RESAVE = 're-save the file as UTF-8 ("CSV UTF-8" in a spreadsheet)'
+RESAVE = 're-save the file as UTF-8, e.g. "CSV UTF-8" in a spreadsheet'
 
 
 def _encoding_findings(data: Data, start: int, where: Where) -> list[Finding]:
@@ -204,7 +204,7 @@ def _shape_problem(data: Data, start: int, where: Where, expected: int) -> list[
     for sep, name in ((";", "semicolons"), ("\t", "tabs")):
         if expected > 1 and first.count(sep) >= max(1, commas + 1) and commas < expected - 1:
             message = f"the header is separated by {name}, not commas"
-            hint = 'save it as comma-separated CSV ("CSV UTF-8 (comma delimited)")'
+            hint = 'save it as comma-separated CSV, e.g. "CSV UTF-8" in a spreadsheet'
             return [where.finding(line, None, "dialect-error", message, hint=hint)]
     return []
 
@@ -251,4 +251,4 @@ def _ragged_hint(text: str, count: int, width: int) -> str:
         return "this row seems separated by semicolons; use commas"
     if count > width:
         return "a cell holding a comma must be in double quotes"
-    return "add the missing cells (empty ones too) so every row has one per column"
+    return "add the missing cells, empty ones too, so that every row has one per column"
