@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 VITAMINS = ("K1", "K2", "D")
 VITAMIN_HEADS = {
     "K1": ("Vitamin K1", "phylloquinone · leafy greens, plant oils"),
-    "K2": ("Vitamin K2", "menaquinones MK-4 … MK-13 · animal and fermented foods"),
+    "K2": ("Vitamin K2", "menaquinones MK-4 to MK-13 · animal and fermented foods"),
     "D": ("Vitamin D", "D3 cholecalciferol, D2 ergocalciferol · sun, oily fish"),
 }
 #: Shorter row labels than the briefing's, so each fits one line of the narrow first column.
