@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,10 +56,27 @@ def utf8_valid(data: bytes) -> bool:
 def scan_bytes(data: bytes) -> ByteScan:
     """Find newlines, quotes and carriage returns, and note markup and control bytes."""
     arr = np.frombuffer(data, dtype=np.uint8)
+    begins = list(range(0, len(arr), SCAN_CHUNK))
+    workers = min(os.cpu_count() or 1, len(begins))
+    if workers > 1:
+        share = -(-len(begins) // workers)
+        with ThreadPoolExecutor(workers) as pool:  # numpy releases the GIL in these loops
+            parts = list(
+                pool.map(lambda i: _scan(arr, begins[i : i + share]), range(0, len(begins), share))
+            )
+    else:
+        parts = [_scan(arr, begins)]
+    newlines, quotes, returns = (_joined([a for p in parts for a in p[k]]) for k in range(3))
+    control = any(p[3] for p in parts) or data.find(bytes([DELETE])) >= 0
+    return ByteScan(newlines, quotes, returns, data.find(b"<") >= 0, control)
+
+
+def _scan(arr: np.ndarray, begins: list[int]) -> tuple[list, list, list, bool]:
+    """Scan the chunks starting at begins: newlines, quotes, CRs, and any control byte."""
     found: dict[int, list[np.ndarray]] = {NEWLINE: [], QUOTE: [], CR: []}
-    control = data.find(bytes([DELETE])) >= 0
+    control = False
     hit_buffer = np.empty(min(SCAN_CHUNK, max(len(arr), 1)), dtype=bool)
-    for begin in range(0, len(arr), SCAN_CHUNK):
+    for begin in begins:
         chunk = arr[begin : begin + SCAN_CHUNK + 1]  # one byte more, for C2 xx pairs
         hit = hit_buffer[: len(chunk) - (begin + SCAN_CHUNK < len(arr))]
         body = chunk[: len(hit)]
@@ -71,8 +90,7 @@ def scan_bytes(data: bytes) -> ByteScan:
             tabs = np.count_nonzero(np.equal(body, TAB, out=hit))
             control |= below_space > len(found[NEWLINE][-1]) + len(found[CR][-1]) + tabs
         control = control or _c1(chunk)
-    newlines, quotes, returns = (_joined(found[b]) for b in (NEWLINE, QUOTE, CR))
-    return ByteScan(newlines, quotes, returns, data.find(b"<") >= 0, control)
+    return found[NEWLINE], found[QUOTE], found[CR], control
 
 
 def _c1(chunk: np.ndarray) -> bool:
