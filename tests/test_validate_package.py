@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.report import CODES
 from pipeline.validate import validate_package
-from tests.conftest import CONTRACT, FIXTURES, ROOT
+from tests.conftest import CONTRACT, FIXTURES, ROOT, build_package
 
 CODES_TESTED_ELSEWHERE = {"file-too-large"}  # tests/test_load.py, with a lowered limit
 
@@ -202,3 +202,25 @@ def test_a_self_reference_is_checked_within_the_table(make_package) -> None:
 
     codes = _codes(_edit_package(make_package(), edit))
     assert codes == [("forms.csv", line, 3, "foreign-key") for line in (2, 3, 4)]
+
+
+table_bytes = st.lists(
+    st.sampled_from(
+        [b",", b'"', b"\n", b"\r\n", b"natto", b"K2", b"MK-7", b"12,5", b"\xc2\xb5g", b"=1", b"<b>"]
+    )
+    | st.binary(max_size=4),
+    max_size=40,
+).map(b"".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=table_bytes)
+def test_any_bytes_as_a_table_are_reported_not_raised(tmp_path_factory, body: bytes) -> None:
+    data_dir = tmp_path_factory.mktemp("pkg")
+    build_package(data_dir)
+    header = (data_dir / "foods.csv").read_bytes().split(b"\n", 1)[0]
+    (data_dir / "foods.csv").write_bytes(header + b"\n" + body)
+    result = validate_package(data_dir)
+    assert all(f.code in CODES for f in result.report.findings)
+    if result.report.valid:  # then the typed table is usable as documented
+        assert str(result.tables["foods"]["_line"].dtype) == "int64"
