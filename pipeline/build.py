@@ -19,6 +19,7 @@ from pipeline.manifest import (
     MANIFEST,
     SUMS,
     Inputs,
+    data_hashes,
     document_inputs,
     manifest_bytes,
     read_manifest,
@@ -171,9 +172,9 @@ def build(
         previous = read_manifest(out_dir)
         names = selected_documents(settings)
         options = build_options(settings)
+        data = data_hashes(settings.data_dir)
         inputs = {
-            name: document_inputs(name, settings.data_dir, settings.templates_dir, options)
-            for name in names
+            name: document_inputs(name, data, settings.templates_dir, options) for name in names
         }
         stale = [n for n in names if force or not is_up_to_date(previous, n, inputs[n], out_dir)]
         results: dict[str, Any] = {}
