@@ -154,6 +154,11 @@ class CitationIndex:
         )
 
 
+def _sentence(value: str) -> str:
+    """Drop a closing full stop, since the reference list adds its own ("et al.." reads badly)."""
+    return value.rstrip(". ") if value.endswith(".") else value
+
+
 def _reference(row: dict[str, object], position: int, cited: bool) -> Reference:
     """Build a reference entry from a sources row."""
     verification = text(row["verification"]) or "not-verified"
@@ -163,8 +168,8 @@ def _reference(row: dict[str, object], position: int, cited: bool) -> Reference:
         anchor=_anchor(str(row["source_id"])),
         source_id=str(row["source_id"]),
         kind=KIND_LABELS.get(kind, kind),
-        authors=text(row["authors"]) or "",
-        title=text(row["title"]) or "",
+        authors=_sentence(text(row["authors"]) or ""),
+        title=_sentence(text(row["title"]) or ""),
         container=text(row["container"]) or "",
         year=integer(row["year"]),
         doi=text(row["doi"]),
