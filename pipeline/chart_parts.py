@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.charts import VITAMIN_COLOURS
-from pipeline.context_foods import CONFIDENCE_LABELS, FoodAmount, food_amounts
+from pipeline.context_foods import CONFIDENCE_LABELS, FoodAmount, FoodTotals
 from pipeline.context_refs import CitationIndex, integer, number, records, text
 from pipeline.context_studies import DIRECTION_LABELS
 
@@ -162,44 +162,33 @@ def _bar(amount: FoodAmount, top: float, show_forms: bool) -> FoodBar:
     )
 
 
-def _food_source_ids(foods: pd.DataFrame) -> dict[tuple[str, str, str], object]:
-    """Map (food, vitamin, form) to the source of that row."""
-    return {
-        (str(r["food_id"]), str(r["vitamin"]), str(r["form"])): r["source_id"]
-        for r in records(foods)
-    }
-
-
-def food_column(
-    foods: pd.DataFrame, vitamin: str, n: int, index: CitationIndex, sources: dict
-) -> FoodColumn:
+def food_column(totals: FoodTotals, n: int, index: CitationIndex) -> FoodColumn:
     """Pick a vitamin's top foods per serving, at least one for each form the data names."""
-    amounts = food_amounts(foods, vitamin)
-    chosen = pick_top(
-        amounts,
-        n,
-        group=lambda a: a.forms,
-        rank=lambda a: (-a.per_serving, a.food, a.food_id),
-    )
-    chosen.sort(key=lambda a: (-a.per_serving, a.food, a.food_id))
-    show_forms = len({a.forms for a in amounts}) > 1  # one form only: nothing to tell apart
-    top = max((a.per_serving for a in chosen), default=1.0) or 1.0
-    bars = []
-    for amount in chosen:
-        cited = index.cite_all(sources[(amount.food_id, vitamin, f)] for f in amount.forms)
-        bars.append(_bar(replace(amount, citations=cited), top, show_forms))
-    unit = chosen[0].unit if chosen else ""
+    vitamin = totals.vitamin
+
+    def rank(amount: FoodAmount) -> tuple:
+        return (-amount.per_serving, amount.food, amount.food_id)
+
+    # Only the n richest and the richest of each set of forms can be picked.
+    candidates = [*totals.best("per_serving", n), *totals.best_per_forms("per_serving")]
+    amounts = totals.amounts(dict.fromkeys(candidates), None)
+    chosen = pick_top(amounts, n, group=lambda a: a.forms, rank=rank)
+    chosen.sort(key=rank)
+    show_forms = totals.frame["forms"].nunique() > 1  # one form only: nothing to tell apart
+    cited = totals.amounts([a.food_id for a in chosen], index)
+    top = max((a.per_serving for a in cited), default=1.0) or 1.0
+    bars = [_bar(amount, top, show_forms) for amount in cited]
+    unit = cited[0].unit if cited else ""
     colour = VITAMIN_COLOURS.get(vitamin, "#000000")
     refs = tuple(sorted({n for bar in bars for n in bar.refs}))
-    return FoodColumn(vitamin, colour, tuple(bars), len(amounts), unit, refs)
+    return FoodColumn(vitamin, colour, tuple(bars), len(totals), unit, refs)
 
 
 def food_columns(
-    foods: pd.DataFrame, vitamins: Sequence[str], n: int, index: CitationIndex
+    totals: Mapping[str, FoodTotals], vitamins: Sequence[str], n: int, index: CitationIndex
 ) -> tuple[FoodColumn, ...]:
     """Pick the top foods of every vitamin, in column order."""
-    sources = _food_source_ids(foods)
-    return tuple(food_column(foods, v, n, index, sources) for v in vitamins)
+    return tuple(food_column(totals[v], n, index) for v in vitamins)
 
 
 def duration_text(weeks: float | None) -> str:
