@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context_chart import ChartLimits, build_chart_context
+from pipeline.context_chart import ChartData, ChartLimits, build_chart_context, chart_data
 from pipeline.errors import BuildError
 from pipeline.fit import fit_one_page
 from pipeline.outputs import Artifact
@@ -35,14 +35,14 @@ class ChartBuild:
 
 
 def chart_html(
-    tables: Mapping[str, pd.DataFrame],
+    data: ChartData,
     meta: DatasetMeta,
     settings: Settings,
     limits: ChartLimits,
     page_height_mm: float | None = None,
 ) -> str:
     """Render the chart's HTML for one set of limits, on the paper or a taller page."""
-    context = build_chart_context(tables, meta, settings, limits, page_height_mm)
+    context = build_chart_context(data, meta, settings, limits, page_height_mm)
     return render(settings.templates_dir, TEMPLATE, {"ctx": context})
 
 
@@ -50,17 +50,19 @@ def render_chart(
     tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
 ) -> ChartBuild:
     """Fit the chart on one page, render its PDF and draw the SVG and PNG from that PDF."""
-    from pipeline.pdf import html_to_pdf, layout_boxes
+    from pipeline.pdf import layout_boxes, render_document, write_pdf
     from pipeline.pdf_images import page_images
 
+    data = chart_data(tables)
     fitted = fit_one_page(
-        lambda limits, height: chart_html(tables, meta, settings, limits, height),
+        lambda limits, height: chart_html(data, meta, settings, limits, height),
         lambda html: layout_boxes(html, base_dir=settings.templates_dir),
         settings.paper,
     )
-    pdf = html_to_pdf(
-        fitted.html,
-        base_dir=settings.templates_dir,
+    # The layout that fitted is the chart: write it rather than lay the same HTML out again.
+    rendered = fitted.layout.rendered if fitted.layout else None
+    pdf = write_pdf(
+        rendered or render_document(fitted.html, base_dir=settings.templates_dir),
         variant=settings.pdf_variant,
         strict=settings.strict,
         identifier=f"{NAME}:{meta.sha256}:{settings.paper}:{settings.pdf_variant}",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pipeline.chart_parts import FoodColumn, StudyCard, food_columns, key_studies
 from pipeline.chart_text import short_author, shorten
 from pipeline.context import DocMeta, doc_meta
+from pipeline.context_foods import FoodTotals, food_totals
 from pipeline.context_refs import CitationIndex, records, text
 from pipeline.context_tables import ASPECT_LABELS, EVIDENCE_LABELS
 
@@ -231,8 +232,21 @@ def _disambiguated(name: str, row: Mapping[str, object], twice: set[str]) -> str
     return f"{name}, {container}" if container else name
 
 
+@dataclass(frozen=True)
+class ChartData:
+    """The tables the chart draws on, with each vitamin's food sums made once for all tries."""
+
+    tables: Mapping[str, pd.DataFrame]
+    foods: Mapping[str, FoodTotals]
+
+
+def chart_data(tables: Mapping[str, pd.DataFrame]) -> ChartData:
+    """Sum the foods once, since every fitting try picks from the same sums."""
+    return ChartData(tables, {v: food_totals(tables["foods"], v) for v in VITAMINS})
+
+
 def build_chart_context(
-    tables: Mapping[str, pd.DataFrame],
+    data: ChartData,
     meta: DatasetMeta,
     settings: Settings,
     limits: ChartLimits,
@@ -243,10 +257,11 @@ def build_chart_context(
     A page_height_mm taller than the paper lets the fitting measure how much room the
     chart needs without WeasyPrint breaking it across pages.
     """
+    tables = data.tables
     index = CitationIndex(tables["sources"])  # numbered in reading order, left to right
     rows = role_rows(tables["vitamin_roles"], index, limits)
     cautions = chart_cautions(tables["cautions"], index)
-    foods = food_columns(tables["foods"], VITAMINS, limits.foods, index)
+    foods = food_columns(data.foods, VITAMINS, limits.foods, index)
     studies, total = key_studies(tables["studies"], limits.studies, index)
     width, height = PAGES[settings.paper]
     return ChartContext(

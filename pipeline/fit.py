@@ -137,40 +137,45 @@ def needed_mm(layout: PageLayout) -> float:
 
 @dataclass(frozen=True)
 class FitResult:
-    """The limits chosen, the HTML they give and how many layouts were tried."""
+    """The limits chosen, the HTML they give, its layout and how many layouts were tried."""
 
     limits: ChartLimits
     html: str
     tries: int
+    layout: PageLayout | None = None
+
+
+Fitted = tuple[str, "PageLayout"]
 
 
 def _search(
     levels: Sequence[ChartLimits],
     make_html: Callable[[ChartLimits, float | None], str],
     lay_out: Callable[[str], PageLayout],
-) -> tuple[int | None, str, int]:
-    """Find a phase's first level that fits; return it, its HTML and the layouts tried.
+) -> tuple[int | None, Fitted | None, int]:
+    """Find a phase's first level that fits; return it, its HTML and layout, and the tries.
 
     The most compact level goes first: when even it does not fit, one layout settles
     the whole phase. Otherwise a binary search runs over the levels before it.
     """
 
-    def fits(index: int) -> str | None:
+    def fits(index: int) -> Fitted | None:
         html = make_html(levels[index], None)
-        return None if problems(lay_out(html)) else html
+        layout = lay_out(html)
+        return None if problems(layout) else (html, layout)
 
     last = len(levels) - 1
-    html = fits(last)
-    if html is None:
-        return None, "", 1
-    best, lo, hi, tries = (last, html), 0, last - 1, 1
+    fitted = fits(last)
+    if fitted is None:
+        return None, None, 1
+    best, lo, hi, tries = (last, fitted), 0, last - 1, 1
     while lo <= hi:
         mid = (lo + hi) // 2
-        html, tries = fits(mid), tries + 1
-        if html is None:
+        fitted, tries = fits(mid), tries + 1
+        if fitted is None:
             lo = mid + 1
         else:
-            best, hi = (mid, html), mid - 1
+            best, hi = (mid, fitted), mid - 1
     return best[0], best[1], tries
 
 
@@ -188,10 +193,10 @@ def fit_one_page(
     phases = tuple(tuple(p) for p in (phases or ladder()))
     tries = 0
     for levels in phases:
-        found, html, used = _search(levels, make_html, lay_out)
+        found, fitted, used = _search(levels, make_html, lay_out)
         tries += used
-        if found is not None:
-            return FitResult(levels[found], html, tries)
+        if found is not None and fitted is not None:
+            return FitResult(levels[found], fitted[0], tries, fitted[1])
     most_compact = phases[-1][-1]
     measured = lay_out(make_html(most_compact, MEASURE_HEIGHT_MM))
     found_problems = problems(measured, content_height_mm(paper) * PX_PER_MM)

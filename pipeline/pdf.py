@@ -6,9 +6,10 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import BuildError, ResourceRefusedError
@@ -89,6 +90,60 @@ def _collect_warnings() -> Iterator[_Collect]:
         logger.removeHandler(handler)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A laid-out WeasyPrint document and the warnings WeasyPrint gave while laying it out."""
+
+    document: Any
+    warnings: tuple[str, ...]
+
+
+def render_document(html: str, *, base_dir: Path) -> Rendered:
+    """Lay out HTML with WeasyPrint, refusing outside resources and keeping its warnings."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    _, refused = _fetcher_class()
+    with _collect_warnings() as collected:
+        try:
+            document = weasyprint.HTML(
+                string=html,
+                base_url=base_dir.resolve().as_uri() + "/",
+                url_fetcher=make_fetcher(base_dir),
+            ).render(font_config=FontConfiguration())
+        except refused as error:
+            raise ResourceRefusedError(str(error)) from None
+    return Rendered(document, tuple(collected.messages))
+
+
+def write_pdf(
+    rendered: Rendered,
+    *,
+    variant: str | None = None,
+    strict: bool = False,
+    identifier: str,
+) -> PdfResult:
+    """Write a laid-out document as a tagged PDF, checking its fonts and, if strict, warnings."""
+    with _collect_warnings() as collected:
+        data = rendered.document.write_pdf(
+            pdf_tags=True,
+            pdf_variant=variant,
+            custom_metadata=True,
+            # A content-derived identifier keeps rebuilds byte-identical.
+            pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
+        )
+    used = frozenset(font.family for font in rendered.document.fonts.values())
+    if not used <= INTENDED_FONTS:
+        raise BuildError(
+            f"fonts fell back to {sorted(used - INTENDED_FONTS)}; install fonts-inter and "
+            "fonts-noto-core (sudo apt-get install fonts-inter fonts-noto-core)"
+        )
+    messages = (*rendered.warnings, *collected.messages)
+    if strict and messages:
+        raise BuildError("WeasyPrint reported problems (strict mode):\n  " + "\n  ".join(messages))
+    return PdfResult(data, len(rendered.document.pages), used, messages)
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -98,40 +153,8 @@ def html_to_pdf(
     identifier: str = "",
 ) -> PdfResult:
     """Render HTML to a tagged PDF, refusing outside resources and checking the fonts."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    _, refused = _fetcher_class()
-    fonts = FontConfiguration()
-    with _collect_warnings() as collected:
-        try:
-            document = weasyprint.HTML(
-                string=html,
-                base_url=base_dir.resolve().as_uri() + "/",
-                url_fetcher=make_fetcher(base_dir),
-            ).render(font_config=fonts)
-        except refused as error:
-            raise ResourceRefusedError(str(error)) from None
-        data = document.write_pdf(
-            pdf_tags=True,
-            pdf_variant=variant,
-            custom_metadata=True,
-            # A content-derived identifier keeps rebuilds byte-identical.
-            pdf_identifier=hashlib.sha256(identifier.encode() or html.encode())
-            .hexdigest()[:32]
-            .encode(),
-        )
-    used = frozenset(font.family for font in document.fonts.values())
-    if not used <= INTENDED_FONTS:
-        raise BuildError(
-            f"fonts fell back to {sorted(used - INTENDED_FONTS)}; install fonts-inter and "
-            "fonts-noto-core (sudo apt-get install fonts-inter fonts-noto-core)"
-        )
-    if strict and collected.messages:
-        raise BuildError(
-            "WeasyPrint reported problems (strict mode):\n  " + "\n  ".join(collected.messages)
-        )
-    return PdfResult(data, len(document.pages), used, tuple(collected.messages))
+    rendered = render_document(html, base_dir=base_dir)
+    return write_pdf(rendered, variant=variant, strict=strict, identifier=identifier or html)
 
 
 @dataclass(frozen=True)
@@ -156,6 +179,8 @@ class PageLayout:
     pages: int
     content: tuple[float, float, float, float]
     boxes: tuple[BoxRect, ...]
+    #: The laid-out document, so a layout that fits can be written without laying it out again.
+    rendered: Rendered | None = field(default=None, compare=False, repr=False)
 
 
 def _rect(box: object, text_box: type) -> tuple[float, float, float, float]:
@@ -167,18 +192,14 @@ def _rect(box: object, text_box: type) -> tuple[float, float, float, float]:
 
 def layout_boxes(html: str, *, base_dir: Path, marker: str = "data-fit") -> PageLayout:
     """Lay out HTML and list its boxes, each tagged with its nearest `marker` region."""
-    import weasyprint
+    return document_boxes(render_document(html, base_dir=base_dir), marker)
+
+
+def document_boxes(rendered: Rendered, marker: str = "data-fit") -> PageLayout:
+    """List a laid-out document's boxes, each tagged with its nearest `marker` region."""
     from weasyprint.formatting_structure import boxes
 
-    _, refused = _fetcher_class()
-    try:
-        document = weasyprint.HTML(
-            string=html,
-            base_url=base_dir.resolve().as_uri() + "/",
-            url_fetcher=make_fetcher(base_dir),
-        ).render()
-    except refused as error:
-        raise ResourceRefusedError(str(error)) from None
+    document = rendered.document
     found: list[BoxRect] = []
 
     def walk(box: object, page: int, region: str | None, owner: object) -> None:
@@ -204,4 +225,4 @@ def layout_boxes(html: str, *, base_dir: Path, marker: str = "data-fit") -> Page
         page_box.width,
         page_box.height,
     )
-    return PageLayout(len(document.pages), content, tuple(found))
+    return PageLayout(len(document.pages), content, tuple(found), rendered)
