@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pipeline.charts import VITAMIN_COLOURS
 from pipeline.context_foods import CONFIDENCE_LABELS, FoodAmount, FoodTotals
 from pipeline.context_refs import CitationIndex, integer, number, records, text
-from pipeline.context_studies import DIRECTION_LABELS
+from pipeline.context_studies import DIRECTION_LABELS, evidence_rank
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,27 +27,6 @@ DESIGN_SHORT = {
     "meta-analysis": "Meta-analysis",
     "protocol": "Trial protocol",
 }
-DESIGN_RANK = (
-    "meta-analysis",
-    "systematic-review",
-    "rct",
-    "rct-secondary-analysis",
-    "single-arm",
-    "observational",
-    "animal",
-    "protocol",
-)
-ANALYSIS_RANK = (
-    "primary",
-    "pooled",
-    "prospective",
-    "cross-sectional",
-    "secondary",
-    "per-protocol",
-    "subgroup",
-    "post-hoc",
-    "planned",
-)
 #: Analyses that cannot carry a study's main conclusion; the card says which one it is.
 LIMITED = {
     "secondary": "secondary outcome",
@@ -210,16 +189,6 @@ def size_text(n: int | None, design: str) -> str:
     return f"{n:,} animals" if design == "animal" else f"n = {n:,}"
 
 
-def _rank(design: str, analysis: str, n: int | None, year: int | None) -> tuple:
-    """Order studies by design, then main analyses first, then size and recency."""
-    return (
-        DESIGN_RANK.index(design) if design in DESIGN_RANK else len(DESIGN_RANK),
-        ANALYSIS_RANK.index(analysis) if analysis in ANALYSIS_RANK else len(ANALYSIS_RANK),
-        -(n or 0),
-        -(year or 0),
-    )
-
-
 def _card(row: dict[str, object], index: CitationIndex) -> StudyCard:
     """Turn a studies row into a card, citing its source."""
     design, analysis = str(row["design"]), str(row["analysis"])
@@ -254,7 +223,7 @@ def key_studies(
 
     def rank(row: dict[str, object]) -> tuple:
         design, analysis = str(row["design"]), str(row["analysis"])
-        return _rank(design, analysis, integer(row["n"]), integer(row["year"]))
+        return evidence_rank(design, analysis, integer(row["n"]), integer(row["year"]))
 
     publications: dict[tuple[object, object], dict[str, object]] = {}
     for row in sorted(rows, key=rank):

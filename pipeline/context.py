@@ -49,6 +49,12 @@ MECHANISM = {
     "K2": ("primary-role", "key-action", "calcification-link", "absorption"),
 }
 BRIEFING_TOP_FOODS = 8
+#: The briefing stays the same length however much data there is: each summary-of-findings
+#: table shows its strongest studies, the effects figure its strongest effects per panel,
+#: and uncited sources are listed only while they are few.
+BRIEFING_STUDIES_PER_GROUP = 12
+FOREST_PER_PANEL = 12
+FURTHER_SOURCES_LISTED = 30
 CHART_TOP_FOODS = 6
 HANDOUT_TOP_FOODS = 5
 
@@ -130,6 +136,12 @@ class BriefingContext:
     notes_table: Numbered
     source_tally: SourceTally
     references: tuple[Reference, ...]
+    uncited_unlisted: int  # sources in the data, not cited, too many to list
+
+    @property
+    def studies_omitted(self) -> int:
+        """Count the studies in the data that no summary-of-findings table shows."""
+        return sum(table.group.omitted for table in self.studies)
 
     @property
     def claims_overstated(self) -> int:
@@ -219,9 +231,9 @@ def briefing_context(
     roles_table = tabs.next("roles")
     rankings = rank_all(tables["foods"], BRIEFING_TOP_FOODS, index)
     foods = tuple(FoodTable(r, tabs.next(f"foods-{r.vitamin.lower()}")) for r in rankings)
-    groups = study_groups(tables["studies"], index)
+    groups = study_groups(tables["studies"], index, BRIEFING_STUDIES_PER_GROUP)
     studies = tuple(StudyTable(g, tabs.next(f"studies-{g.key}")) for g in groups)
-    panels = forest_panels(groups)
+    panels = forest_panels(groups, FOREST_PER_PANEL)
     return BriefingContext(
         meta=doc_meta(meta, settings),
         warnings=tuple(c for c in all_cautions if c.severity == "warning"),
@@ -235,7 +247,7 @@ def briefing_context(
         top_foods=BRIEFING_TOP_FOODS,
         basis_g=BASIS_G,
         studies=studies,
-        tally=trial_tally(groups),
+        tally=trial_tally(tables["studies"]),
         forest=panels,
         forest_figure=forest_figure(panels, figs.next("effects"), meta) if panels else None,
         contributors=contributors(tables["contributors"], index),
@@ -247,8 +259,17 @@ def briefing_context(
         notes=evidence_notes(tables["evidence_notes"], index),
         notes_table=tabs.next("notes"),
         source_tally=source_tally(tables["sources"]),
-        references=index.references(),
+        **_reference_list(index),
     )
+
+
+def _reference_list(index: CitationIndex) -> dict[str, object]:
+    """Return the cited references, and the uncited ones too while there are few of them."""
+    references = index.references()
+    uncited = sum(1 for r in references if not r.cited)
+    if uncited <= FURTHER_SOURCES_LISTED:
+        return {"references": references, "uncited_unlisted": 0}
+    return {"references": tuple(r for r in references if r.cited), "uncited_unlisted": uncited}
 
 
 def handout_context(
@@ -259,15 +280,13 @@ def handout_context(
     severity = tables["cautions"]["severity"]
     warnings = cautions(tables["cautions"][severity == "warning"], index)
     foods = rank_all(tables["foods"], HANDOUT_TOP_FOODS, index, per_100g=False)
-    # The handout cites no study, so the studies number their sources in a scratch index.
-    groups = study_groups(tables["studies"], CitationIndex(tables["sources"]))
-    designs = Counter(row.design for group in groups for row in group.rows)
+    designs = Counter(tables["studies"]["design"].astype(object))
     return HandoutContext(
         meta=doc_meta(meta, settings),
         warnings=warnings,
         other_cautions=cautions(tables["cautions"][severity != "warning"], index),
         foods=foods,
-        tally=trial_tally(groups),
+        tally=trial_tally(tables["studies"]),
         animal_studies=designs["animal"],
         observational_studies=designs["observational"],
         references=index.references(),

@@ -125,17 +125,16 @@ class CitationIndex:
 
     def __init__(self, sources: pd.DataFrame) -> None:
         self._rows = {str(row["source_id"]): row for row in records(sources)}
-        self._order: list[str] = []
+        self._order: dict[str, int] = {}  # source id -> number, in first-citation order
 
     def cite(self, source_id: object) -> Citation:
         """Return the citation of a source, numbering it on first use."""
         key = str(source_id)
         if key not in self._rows:
             raise KeyError(f"source {key!r} is not in sources.csv")
-        if key not in self._order:
-            self._order.append(key)
+        number = self._order.setdefault(key, len(self._order) + 1)
         verification = text(self._rows[key]["verification"]) or "not-verified"
-        return Citation(self._order.index(key) + 1, _anchor(key), verification)
+        return Citation(number, _anchor(key), verification)
 
     def cite_all(self, source_ids: Iterable[object]) -> tuple[Citation, ...]:
         """Cite several sources, dropping repeats and keeping first-use order."""

@@ -53,6 +53,28 @@ DIRECTION_LABELS = {
 DIRECTION_ORDER = ("benefit", "null", "harm", "mixed", "pending", "unknown")
 RATIO_ABBREVIATIONS = frozenset({"OR", "RR", "HR"})
 RATIO_PANEL = "ratio: odds, risk or hazard ratio"
+#: Strongest designs first, for choosing what to show when there is more than fits.
+DESIGN_RANK = (
+    "meta-analysis",
+    "systematic-review",
+    "rct",
+    "rct-secondary-analysis",
+    "single-arm",
+    "observational",
+    "animal",
+    "protocol",
+)
+ANALYSIS_RANK = (
+    "primary",
+    "pooled",
+    "prospective",
+    "cross-sectional",
+    "secondary",
+    "per-protocol",
+    "subgroup",
+    "post-hoc",
+    "planned",
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +129,12 @@ class StudyGroup:
     key: str
     title: str
     rows: tuple[StudyRow, ...]
+    total: int  # studies of this design in the data; rows shows the strongest of them
+
+    @property
+    def omitted(self) -> int:
+        """Return how many of the group's studies the table leaves out."""
+        return self.total - len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -138,6 +166,7 @@ class ForestPanel:
     unit: str
     ratio: bool
     rows: tuple[StudyRow, ...]
+    total: int  # effects with this unit among the tables' rows; rows shows the strongest
 
 
 def _duration(weeks: float | None) -> Duration | None:
@@ -191,32 +220,72 @@ def study_row(row: dict[str, object], index: CitationIndex) -> StudyRow:
     )
 
 
+def evidence_rank(design: str, analysis: str, n: int | None, year: int | None) -> tuple:
+    """Order studies by design, then main analyses first, then size and recency.
+
+    It never looks at the direction of a result, so null results are chosen as readily.
+    """
+    return (
+        DESIGN_RANK.index(design) if design in DESIGN_RANK else len(DESIGN_RANK),
+        ANALYSIS_RANK.index(analysis) if analysis in ANALYSIS_RANK else len(ANALYSIS_RANK),
+        -(n or 0),
+        -(year or 0),
+    )
+
+
+def _row_rank(row: dict[str, object]) -> tuple:
+    """Rank a studies row by evidence_rank, then by id for a stable choice."""
+    design, analysis = str(row["design"]), str(row["analysis"])
+    rank = evidence_rank(design, analysis, integer(row["n"]), integer(row["year"]))
+    return (*rank, str(row["study_id"]))
+
+
 def _sort_key(row: dict[str, object]) -> tuple[int, str]:
     """Order studies oldest first, then by name."""
     return (integer(row["year"]) or 0, str(row["short_name"]))
 
 
-def study_groups(studies: pd.DataFrame, index: CitationIndex) -> tuple[StudyGroup, ...]:
-    """Group the studies by design, in the order the briefing shows them; skip empty groups."""
+def strongest(rows: list[dict[str, object]], limit: int | None) -> list[dict[str, object]]:
+    """Keep the limit strongest rows by evidence_rank, in their original order."""
+    if limit is None or len(rows) <= limit:
+        return rows
+    keep = {id(row) for row in sorted(rows, key=_row_rank)[:limit]}
+    return [row for row in rows if id(row) in keep]
+
+
+def study_groups(
+    studies: pd.DataFrame, index: CitationIndex, per_group: int | None = None
+) -> tuple[StudyGroup, ...]:
+    """Group the studies by design, in the order the briefing shows them; skip empty groups.
+
+    With per_group set, each group shows only its strongest studies, and only those are
+    cited, so the briefing stays the same length however many studies the data holds.
+    """
     rows = sorted(records(studies), key=_sort_key)
     groups = []
     for key, designs, title in GROUPS:
-        members = tuple(study_row(r, index) for r in rows if r["design"] in designs)
+        members = [r for r in rows if r["design"] in designs]
         if members:
-            groups.append(StudyGroup(key, title, members))
+            shown = tuple(study_row(r, index) for r in strongest(members, per_group))
+            groups.append(StudyGroup(key, title, shown, len(members)))
     return tuple(groups)
 
 
-def trial_tally(groups: tuple[StudyGroup, ...]) -> TrialTally:
-    """Count the trials' primary results by direction, and the benefits seen only in subsets."""
-    trials = [r for g in groups for r in g.rows if r.design == "rct"]
-    primary = Counter(r.direction for r in trials if r.analysis == "primary")
-    trial_like = [r for g in groups for r in g.rows if r.design.startswith("rct")]
-    limited = sum(1 for r in trial_like if r.limited and r.direction == "benefit")
+def trial_tally(studies: pd.DataFrame) -> TrialTally:
+    """Count the trials' primary results by direction, and the benefits seen only in subsets.
+
+    Counted over every study in the data, not only those a table shows.
+    """
+    design = studies["design"].astype(object)
+    analysis = studies["analysis"].astype(object)
+    direction = studies["direction"].astype(object)
+    primary = Counter(direction[(design == "rct") & (analysis == "primary")])
+    limited = design.str.startswith("rct") & analysis.isin(LIMITED_ANALYSES)
+    limited_benefits = int((limited & (direction == "benefit")).sum())
     directions = tuple(
         DirectionCount(d, DIRECTION_LABELS[d], primary[d]) for d in DIRECTION_ORDER if primary[d]
     )
-    return TrialTally(sum(primary.values()), directions, limited)
+    return TrialTally(sum(primary.values()), directions, limited_benefits)
 
 
 def _is_ratio(unit: str) -> bool:
@@ -225,8 +294,13 @@ def _is_ratio(unit: str) -> bool:
     return "ratio" in unit.lower() or any(word in RATIO_ABBREVIATIONS for word in words)
 
 
-def forest_panels(groups: tuple[StudyGroup, ...]) -> tuple[ForestPanel, ...]:
-    """Collect effects with confidence limits: ratios share a panel, other units one each."""
+def forest_panels(
+    groups: tuple[StudyGroup, ...], per_panel: int | None = None
+) -> tuple[ForestPanel, ...]:
+    """Collect effects with confidence limits: ratios share a panel, other units one each.
+
+    With per_panel set, a panel shows only its strongest effects, in table order.
+    """
     by_unit: dict[str, list[StudyRow]] = {}
     for group in groups:
         for row in group.rows:
@@ -234,4 +308,19 @@ def forest_panels(groups: tuple[StudyGroup, ...]) -> tuple[ForestPanel, ...]:
                 key = RATIO_PANEL if _is_ratio(row.effect_unit) else row.effect_unit
                 by_unit.setdefault(key, []).append(row)
     units = sorted(by_unit, key=lambda u: (-len(by_unit[u]), u))
-    return tuple(ForestPanel(u, u == RATIO_PANEL, tuple(by_unit[u])) for u in units)
+    return tuple(
+        ForestPanel(u, u == RATIO_PANEL, _strongest_rows(by_unit[u], per_panel), len(by_unit[u]))
+        for u in units
+    )
+
+
+def _strongest_rows(rows: list[StudyRow], limit: int | None) -> tuple[StudyRow, ...]:
+    """Keep the limit strongest study rows by evidence_rank, in their original order."""
+    if limit is None or len(rows) <= limit:
+        return tuple(rows)
+
+    def rank(row: StudyRow) -> tuple:
+        return (*evidence_rank(row.design, row.analysis, row.n, row.year), row.anchor)
+
+    keep = {row.anchor for row in sorted(rows, key=rank)[:limit]}
+    return tuple(row for row in rows if row.anchor in keep)

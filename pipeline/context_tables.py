@@ -252,10 +252,11 @@ def doses(
     study_names: dict[str, tuple[str, str]],
     index: CitationIndex,
 ) -> tuple[Dose, ...]:
-    """Return the trial doses in the order the studies appear, one form per row."""
+    """Return the doses of the studies shown, in the order they appear, one form per row."""
     labels = {(str(r["vitamin"]), str(r["form"])): text(r["label"]) for r in records(forms)}
-    order = list(study_names)
-    rows = sorted(records(table), key=lambda r: order.index(str(r["study_id"])))
+    order = {study_id: position for position, study_id in enumerate(study_names)}
+    shown = [r for r in records(table) if str(r["study_id"]) in order]
+    rows = sorted(shown, key=lambda r: order[str(r["study_id"])])
     return tuple(
         Dose(
             study_anchor=study_names[str(r["study_id"])][0],
