@@ -5,14 +5,13 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import workers
 from pipeline.documents import REGISTRY, producer
 from pipeline.errors import BuildError, InvalidDataError
 from pipeline.manifest import (
@@ -28,7 +27,9 @@ from pipeline.manifest import (
     versions,
 )
 from pipeline.outputs import Artifact, write_all
+from pipeline.progress import QUEUED, STARTED, STEP, UP_TO_DATE, Event, Progress, weasyprint_steps
 from pipeline.settings import Settings
+from pipeline.workers import Outcome
 
 LOCK = ".k2brief.lock"
 # Set in the parent just before forking workers, so the tables are inherited, not pickled.
@@ -40,11 +41,21 @@ class DocumentStatus:
     """One row of the build summary."""
 
     name: str
-    status: str  # "built" or "up to date"
+    status: str  # "built", "up to date", "failed" or "not written" (another one failed)
     pages: int | None
     size: int
     seconds: float
     outputs: tuple[str, ...]
+
+
+class DocumentsFailed(BuildError):
+    """One or more documents failed to render, so nothing was written."""
+
+    def __init__(self, failed: Mapping[str, Outcome], documents: tuple[DocumentStatus, ...]):
+        lines = [f"{name} failed: {outcome.error}" for name, outcome in failed.items()]
+        super().__init__("\n".join([*lines, "nothing was written"]))
+        self.documents = documents
+        self.details = {name: outcome.details for name, outcome in failed.items()}
 
 
 @dataclass(frozen=True)
@@ -98,27 +109,12 @@ def is_up_to_date(previous: Mapping[str, Any], name: str, inputs: Inputs, out_di
 
 def _produce(name: str) -> tuple[list[Artifact], float]:
     """Build one document from the shared tables (runs in a worker or in-process)."""
+    workers.emit(Event(name, STARTED))
     start = time.perf_counter()
     tables, meta, settings = _SHARED["tables"], _SHARED["meta"], _SHARED["settings"]
-    return producer(name)(tables, meta, settings), time.perf_counter() - start
-
-
-def _produce_all(names: list[str], jobs: int, report: Callable[[str], None]) -> dict[str, Any]:
-    """Build documents in worker processes (or in-process for one job); keep registry order."""
-    if jobs <= 1 or len(names) <= 1:
-        results = {}
-        for name in names:
-            report(f"building {name}")
-            results[name] = _produce(name)
-        return results
-    try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(names))) as pool:
-            futures = {name: pool.submit(_produce, name) for name in names}
-            for name in names:
-                report(f"building {name}")
-            return {name: futures[name].result() for name in names}
-    except BrokenProcessPool:
-        raise BuildError("a worker process died while rendering; nothing was written") from None
+    with weasyprint_steps(lambda step: workers.emit(Event(name, STEP, step))):
+        artifacts = producer(name)(tables, meta, settings)
+    return artifacts, time.perf_counter() - start
 
 
 def _validated_tables(settings: Settings) -> Mapping[str, Any]:
@@ -164,9 +160,13 @@ def build(
     *,
     force: bool = False,
     jobs: int = 1,
-    report: Callable[[str], None] = lambda _line: None,
+    progress: Progress = lambda _event: None,
 ) -> BuildResult:
-    """Validate and build what is out of date; write nothing unless everything succeeds."""
+    """Validate and build what is out of date; write nothing unless everything succeeds.
+
+    progress receives an Event as each document is queued, starts, steps and ends (nothing
+    when every document is up to date); DocumentsFailed names any document that failed.
+    """
     out_dir = settings.out_dir
     with build_lock(out_dir):
         previous = read_manifest(out_dir)
@@ -177,22 +177,18 @@ def build(
             name: document_inputs(name, data, settings.templates_dir, options) for name in names
         }
         stale = [n for n in names if force or not is_up_to_date(previous, n, inputs[n], out_dir)]
-        results: dict[str, Any] = {}
+        outcomes: dict[str, Outcome] = {}
         written: list[Path] = []
         if stale:
-            from pipeline.meta import load_meta
-
-            _SHARED.update(
-                tables=_validated_tables(settings),
-                meta=load_meta(settings.data_dir),
-                settings=settings,
-            )
-            try:
-                results = _produce_all(stale, jobs, report)
-            finally:
-                _SHARED.clear()
-            manifest = _new_manifest(previous, inputs, {n: r[0] for n, r in results.items()})
-            artifacts = [a for name in stale for a in results[name][0]]
+            for name in names:
+                progress(Event(name, QUEUED if name in stale else UP_TO_DATE))
+            outcomes = _render(settings, stale, jobs, progress)
+            if any(o.artifacts is None for o in outcomes.values()):
+                failed = {name: o for name, o in outcomes.items() if o.error is not None}
+                raise DocumentsFailed(failed, _statuses(names, outcomes, previous, written=False))
+            built = {name: list(o.artifacts or ()) for name, o in outcomes.items()}
+            manifest = _new_manifest(previous, inputs, built)
+            artifacts = [a for name in stale for a in built[name]]
             artifacts += [
                 Artifact(MANIFEST, manifest_bytes(manifest)),
                 Artifact(SUMS, sums_bytes(manifest["outputs"])),
@@ -200,21 +196,51 @@ def build(
             # The manifest is renamed last, so it never describes files not yet in place.
             written = write_all(out_dir, artifacts)
             previous = manifest
-    return BuildResult(_statuses(names, results, previous), tuple(written))
+    return BuildResult(_statuses(names, outcomes, previous), tuple(written))
+
+
+def _render(
+    settings: Settings, names: list[str], jobs: int, progress: Progress
+) -> dict[str, Outcome]:
+    """Validate the data, then render the named documents from its tables."""
+    from pipeline.meta import load_meta
+
+    _SHARED.update(
+        tables=_validated_tables(settings), meta=load_meta(settings.data_dir), settings=settings
+    )
+    try:
+        return workers.run(_produce, names, jobs, progress)
+    finally:
+        _SHARED.clear()
 
 
 def _statuses(
-    names: list[str], results: Mapping[str, Any], manifest: Mapping[str, Any]
+    names: list[str],
+    outcomes: Mapping[str, Outcome],
+    manifest: Mapping[str, Any],
+    *,
+    written: bool = True,
 ) -> tuple[DocumentStatus, ...]:
-    """Summarise each document: built or up to date, pages, bytes, seconds."""
+    """Summarise each document: its status, pages, bytes and seconds."""
     rows = []
     for name in names:
-        entry = manifest.get("documents", {}).get(name, {})
-        files = entry.get("outputs", [])
-        info = [manifest.get("outputs", {}).get(f, {}) for f in files]
-        pages = next((i.get("pages") for i in info if i.get("pages")), None)
-        size = sum(int(i.get("bytes", 0)) for i in info)
-        seconds = results[name][1] if name in results else 0.0
-        status = "built" if name in results else "up to date"
-        rows.append(DocumentStatus(name, status, pages, size, seconds, tuple(files)))
+        outcome = outcomes.get(name)
+        if outcome is None:
+            rows.append(_up_to_date(name, manifest))
+            continue
+        made = outcome.artifacts or ()
+        pages = next((a.pages for a in made if a.pages), None)
+        size = sum(len(a.data) for a in made)
+        status = "failed" if outcome.error else "built" if written else "not written"
+        files = tuple(a.name for a in made)
+        rows.append(DocumentStatus(name, status, pages, size, outcome.seconds, files))
     return tuple(rows)
+
+
+def _up_to_date(name: str, manifest: Mapping[str, Any]) -> DocumentStatus:
+    """Summarise a document left as it was, from the manifest that describes it."""
+    files = manifest.get("documents", {}).get(name, {}).get("outputs", [])
+    info = [manifest.get("outputs", {}).get(f, {}) for f in files]
+    pages = next((i.get("pages") for i in info if i.get("pages")), None)
+    size = sum(int(i.get("bytes", 0)) for i in info)
+    return DocumentStatus(name, "up to date", pages, size, 0.0, tuple(files))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -14,7 +15,8 @@ from pipeline import __version__
 from pipeline.settings import DOCUMENTS, PAPER_SIZES, Settings
 
 if TYPE_CHECKING:
-    from pipeline.build import DocumentStatus
+    from pipeline.build import BuildResult, DocumentStatus
+    from pipeline.progress import Progress
 
 T = TypeVar("T")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "pdf/a-3a", "pdf/a-2b", "pdf/a-4u")
@@ -106,7 +108,9 @@ out_option = click.option(
     help="Documents rendered at once in worker processes [number of cores].",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-@click.option("--verbose", "-v", is_flag=True, help="Also print each step as it starts.")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Without a terminal, also print WeasyPrint's steps."
+)
 def build(
     data_dir: Path | None,
     out_dir: Path | None,
@@ -119,9 +123,10 @@ def build(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Validate the data, then build the out-of-date documents into the output folder."""
-    from pipeline.build import build as run_build
+    """Validate the data, then build the out-of-date documents into the output folder.
 
+    On a terminal each document's progress shows live; otherwise (CI) as plain lines.
+    """
     settings = Settings().with_overrides(
         data_dir=data_dir,
         out_dir=out_dir,
@@ -132,12 +137,40 @@ def build(
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
-    say = (lambda line: click.echo(line, err=True)) if verbose and not quiet else (lambda _: None)
-    result = _run(
-        lambda: run_build(settings, force=force, jobs=jobs or os.cpu_count() or 1, report=say)
-    )
+    jobs = jobs or os.cpu_count() or 1
+    result = _run(lambda: _build(settings, force, jobs, quiet=quiet, verbose=verbose))
     if not quiet:
         click.echo(_summary(result.documents))
+
+
+def _build(
+    settings: Settings, force: bool, jobs: int, *, quiet: bool, verbose: bool
+) -> BuildResult:
+    """Build with progress shown; on failure show the table (failed rows too), then re-raise."""
+    from pipeline.build import DocumentsFailed, build
+
+    try:
+        # The display stops before anything else is printed, the error included.
+        with _reporter(quiet, verbose) as progress:
+            return build(settings, force=force, jobs=jobs, progress=progress)
+    except DocumentsFailed as error:
+        if not quiet:
+            click.echo(_summary(error.documents))
+        for details in error.details.values() if verbose else ():
+            click.echo(details, err=True, nl=False)
+        raise
+
+
+def _reporter(quiet: bool, verbose: bool) -> AbstractContextManager[Progress]:
+    """Choose how progress shows: nothing, a live display on a terminal, or plain lines."""
+    from pipeline.progress import LiveReporter, PlainReporter
+
+    stream = sys.stderr
+    if quiet:
+        return nullcontext(lambda _event: None)
+    if stream.isatty() and os.environ.get("TERM") != "dumb":
+        return LiveReporter(stream)
+    return PlainReporter(lambda line: click.echo(line, err=True), verbose=verbose)
 
 
 @main.command()

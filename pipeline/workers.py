@@ -1,0 +1,156 @@
+"""Run document tasks here or in forked worker processes, relaying their progress events."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.queues import SimpleQueue
+
+from pipeline.errors import K2BriefError
+from pipeline.outputs import Artifact
+from pipeline.progress import BUILT, FAILED, SKIPPED, STARTED, Event, Progress
+
+# A task builds one named document and returns its files and the seconds it took.
+Task = Callable[[str], tuple[list[Artifact], float]]
+
+KILLED = (
+    "a worker process stopped abruptly while rendering it (killed, or out of memory?); "
+    "--jobs 1 renders in this process, one document at a time"
+)
+NOT_STARTED = "not rendered: a worker process stopped abruptly before it started"
+
+# Where emit() sends events: the caller's progress in-process, a queue in a worker.
+_SINK: list[Progress] = []
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one document ended: its files, why it failed, or neither (it never ran)."""
+
+    artifacts: tuple[Artifact, ...] | None = None
+    seconds: float = 0.0
+    error: str | None = None  # what went wrong, fit to show a user
+    details: str = ""  # the traceback of an unexpected error, for --verbose
+
+
+def emit(event: Event) -> None:
+    """Report an event from inside a task, wherever the task runs."""
+    if _SINK:
+        _SINK[0](event)
+
+
+def run(task: Task, names: Sequence[str], jobs: int, progress: Progress) -> dict[str, Outcome]:
+    """Run the task for each name (in workers when jobs > 1); stop starting new ones on failure."""
+    if jobs <= 1 or len(names) <= 1:
+        return _run_here(task, names, progress)
+    return _run_in_workers(task, names, jobs, progress)
+
+
+def _run_here(task: Task, names: Sequence[str], progress: Progress) -> dict[str, Outcome]:
+    """Run the tasks one after another in this process."""
+    _SINK[:] = [progress]
+    outcomes: dict[str, Outcome] = {}
+    try:
+        for name in names:
+            failed = any(o.error for o in outcomes.values())
+            outcomes[name] = Outcome() if failed else _attempt(task, name)
+            progress(finished(name, outcomes[name]))
+    finally:
+        _SINK.clear()
+    return outcomes
+
+
+def _attempt(task: Task, name: str) -> Outcome:
+    """Run one task, catching its failure as an outcome."""
+    start = time.perf_counter()
+    try:
+        artifacts, seconds = task(name)
+    except Exception as error:
+        return _failure(error, time.perf_counter() - start)
+    return Outcome(tuple(artifacts), seconds)
+
+
+def _in_worker(events: SimpleQueue) -> None:
+    """Send a worker's events to the parent through the queue.
+
+    SimpleQueue.put writes to the pipe before returning, so a task's events are always in
+    the pipe before its result, and the parent reads them first.
+    """
+    _SINK[:] = [events.put]
+
+
+def _run_in_workers(
+    task: Task, names: Sequence[str], jobs: int, progress: Progress
+) -> dict[str, Outcome]:
+    """Run the tasks in forked workers, passing their events to progress in this process."""
+    # Fork, so the workers inherit what the parent prepared instead of unpickling it.
+    context = multiprocessing.get_context("fork")
+    events = context.SimpleQueue()
+    started: dict[str, float] = {}
+
+    def relay() -> None:
+        while not events.empty():
+            event = events.get()
+            if event.kind == STARTED:
+                started[event.document] = time.perf_counter()
+            progress(event)
+
+    outcomes: dict[str, Outcome] = {}
+    order = {name: i for i, name in enumerate(names)}
+    with ProcessPoolExecutor(
+        min(jobs, len(names)), mp_context=context, initializer=_in_worker, initargs=(events,)
+    ) as pool:
+        futures = {pool.submit(task, name): name for name in names}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            relay()
+            for future in sorted(done, key=lambda f: order[futures[f]]):
+                name = futures[future]
+                outcomes[name] = _outcome(future, started.get(name))
+                progress(finished(name, outcomes[name]))
+                if outcomes[name].error:
+                    for other in pending:
+                        other.cancel()  # fail fast: start nothing that will not be written
+    events.close()
+    return {name: outcomes[name] for name in names}
+
+
+def _outcome(future: Future, started: float | None) -> Outcome:
+    """Turn a finished worker task into an outcome."""
+    if future.cancelled():
+        return Outcome()
+    error = future.exception()
+    if error is None:
+        artifacts, seconds = future.result()
+        return Outcome(tuple(artifacts), seconds)
+    seconds = 0.0 if started is None else time.perf_counter() - started
+    if isinstance(error, BrokenProcessPool):
+        # A dead worker takes the whole pool down with every unfinished document.
+        return Outcome(None, seconds, KILLED if started else NOT_STARTED)
+    return _failure(error, seconds)
+
+
+def _failure(error: BaseException, seconds: float) -> Outcome:
+    """Describe a failure: our own errors as they are, any other with its type and traceback."""
+    if isinstance(error, K2BriefError):
+        return Outcome(None, seconds, str(error))
+    # format_exception includes the cause, which for a worker's error is its own traceback.
+    details = "".join(traceback.format_exception(error))
+    return Outcome(None, seconds, f"{type(error).__name__}: {error}", details)
+
+
+def finished(name: str, outcome: Outcome) -> Event:
+    """Return the event that reports how a document ended."""
+    if outcome.error is not None:
+        return Event(name, FAILED, outcome.error, seconds=outcome.seconds)
+    if outcome.artifacts is None:
+        return Event(name, SKIPPED)
+    pages = next((a.pages for a in outcome.artifacts if a.pages), None)
+    size = sum(len(a.data) for a in outcome.artifacts)
+    return Event(name, BUILT, pages=pages, size=size, seconds=outcome.seconds)

@@ -1,0 +1,202 @@
+"""A build reports each document's progress, from worker processes too, and names failures."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import build as build_module
+from pipeline import cli, workers
+from pipeline.errors import BuildError
+from pipeline.outputs import Artifact
+from pipeline.progress import STEP, Event, PlainReporter
+from pipeline.settings import Settings
+from tests.test_build_incremental import project  # noqa: F401 - the shared fixture
+
+PARENT = os.getpid()
+
+
+def one_waits_for_two(name: str):
+    """Make producers where "one" finishes only after "two" has, and both log a step."""
+
+    def produce(tables: Mapping, meta: object, settings: Settings) -> list[Artifact]:
+        signal = settings.out_dir.parent / "two-done"
+        logging.getLogger("weasyprint.progress").info("Step 5 - Creating layout - Page %d", 1)
+        workers.emit(Event(name, STEP, f"in process {os.getpid()}"))
+        if name == "one":
+            deadline = time.monotonic() + 30
+            while not signal.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        else:
+            signal.touch()
+        return [Artifact(f"{name}.txt", name.encode(), pages=3 if name == "one" else 1)]
+
+    return produce
+
+
+def without_seconds(lines: list[str]) -> list[str]:
+    return [re.sub(r"\d+\.\d s", "N s", line) for line in lines]
+
+
+def test_plain_lines_stay_in_registry_order_with_two_jobs(
+    project: Settings,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(build_module, "producer", one_waits_for_two)
+    lines: list[str] = []
+    with PlainReporter(lines.append) as reporter:
+        build_module.build(project, jobs=2, progress=reporter)
+    assert without_seconds(lines) == [
+        "building one",
+        "built one (3 pages, N s)",
+        "building two",
+        "built two (1 page, N s)",
+    ]
+
+
+def test_events_from_worker_processes_reach_the_parent(
+    project: Settings,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(build_module, "producer", one_waits_for_two)
+    events: list[Event] = []
+    build_module.build(project, jobs=2, progress=events.append)
+    for name in ("one", "two"):
+        mine = [(e.kind, e.text) for e in events if e.document == name]
+        assert [kind for kind, _ in mine] == ["queued", "started", "step", "step", "built"]
+        assert mine[2] == ("step", "laying out page 1"), "WeasyPrint's step, relayed"
+        assert mine[3][1] != f"in process {PARENT}", "rendered in a worker process"
+
+
+def failing_two(name: str):
+    """Make producers where "two" fails the way a renderer does."""
+
+    def produce(tables: Mapping, meta: object, settings: Settings) -> list[Artifact]:
+        if name == "two":
+            raise BuildError("two.pdf has 3 pages; the limit is 2")
+        return [Artifact(f"{name}.txt", name.encode(), pages=1)]
+
+    return produce
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failure_names_the_document_and_shows_in_the_table(
+    project: Settings,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: int,
+) -> None:
+    monkeypatch.setattr(build_module, "producer", failing_two)
+    with pytest.raises(build_module.DocumentsFailed) as caught:
+        build_module.build(project, jobs=jobs)
+    assert str(caught.value).splitlines() == [
+        "two failed: two.pdf has 3 pages; the limit is 2",
+        "nothing was written",
+    ]
+    statuses = {doc.name: doc.status for doc in caught.value.documents}
+    assert statuses == {"one": "not written", "two": "failed"}
+    assert not project.out_dir.exists() or not list(project.out_dir.glob("*.txt"))
+
+
+def use_project(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
+    """Make the command line build the test project instead of the bundled one."""
+    monkeypatch.setattr(cli, "Settings", lambda: settings)
+
+
+def test_cli_without_a_terminal_prints_plain_lines_then_the_table(
+    project: Settings,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_project(monkeypatch, project)
+    monkeypatch.setattr(build_module, "producer", one_waits_for_two)
+    result = CliRunner().invoke(cli.main, ["build", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert without_seconds(result.stderr.splitlines()) == [
+        "building one",
+        "built one (3 pages, N s)",
+        "building two",
+        "built two (1 page, N s)",
+    ]
+    assert [line.split()[:2] for line in result.stdout.splitlines()] == [
+        ["document", "status"],
+        ["one", "built"],
+        ["two", "built"],
+    ]
+
+
+def test_cli_verbose_adds_steps_and_quiet_prints_nothing(
+    project: Settings,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_project(monkeypatch, project)
+    monkeypatch.setattr(build_module, "producer", one_waits_for_two)
+    verbose = CliRunner().invoke(cli.main, ["build", "--jobs", "2", "--force", "-v"])
+    assert verbose.exit_code == 0, verbose.output
+    assert verbose.stderr.splitlines()[:2] == ["building one", "one: laying out"]
+    quiet = CliRunner().invoke(cli.main, ["build", "--jobs", "2", "--force", "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_cli_failure_shows_the_table_then_the_error(
+    project: Settings,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use_project(monkeypatch, project)
+    monkeypatch.setattr(build_module, "producer", failing_two)
+    result = CliRunner().invoke(cli.main, ["build", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert [line.split()[:3] for line in result.stdout.splitlines()] == [
+        ["document", "status", "pages"],
+        ["one", "not", "written"],
+        ["two", "failed", "0"],
+    ]
+    assert result.stderr.splitlines()[-2:] == [
+        "error: two failed: two.pdf has 3 pages; the limit is 2",
+        "nothing was written",
+    ]
+
+
+def test_a_build_with_nothing_to_do_imports_no_heavy_library(
+    project: Settings,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    build_module.build(project)
+    code = f"""
+import sys
+from pathlib import Path
+from pipeline import build, cli, documents, manifest
+from pipeline.settings import Settings
+documents.REGISTRY = build.REGISTRY = {{"one": "x:y", "two": "x:y"}}
+manifest.ENTRY_TEMPLATES = {{"one": "one.html.j2", "two": "two.html.j2"}}
+cli.Settings = lambda: Settings(
+    data_dir=Path({str(project.data_dir)!r}),
+    out_dir=Path({str(project.out_dir)!r}),
+    templates_dir=Path({str(project.templates_dir)!r}),
+)
+try:
+    cli.main(["build"])
+except SystemExit as stop:
+    print("EXIT", stop.code)
+heavy = [m for m in ("rich", "pandas", "weasyprint", "matplotlib") if m in sys.modules]
+print("HEAVY=" + ",".join(heavy))
+"""
+    # stderr on a terminal, where a build with work to do would start the live display.
+    main, other = os.openpty()
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=other, text=True
+        )
+    finally:
+        os.close(main)
+        os.close(other)
+    lines = out.stdout.splitlines()
+    assert lines[-2:] == ["EXIT 0", "HEAVY="], out.stdout
+    assert "up to date" in lines[1] and "up to date" in lines[2]
