@@ -52,7 +52,11 @@ class DocumentsFailed(BuildError):
     """One or more documents failed to render, so nothing was written."""
 
     def __init__(self, failed: Mapping[str, Outcome], documents: tuple[DocumentStatus, ...]):
-        lines = [f"{name} failed: {outcome.error}" for name, outcome in failed.items()]
+        by_reason: dict[str, list[str]] = {}
+        for name, outcome in failed.items():
+            by_reason.setdefault(str(outcome.error), []).append(name)
+        # One line per reason: a dead worker takes every document in progress down with it.
+        lines = [f"{', '.join(names)} failed: {reason}" for reason, names in by_reason.items()]
         super().__init__("\n".join([*lines, "nothing was written"]))
         self.documents = documents
         self.details = {name: outcome.details for name, outcome in failed.items()}

@@ -242,7 +242,7 @@ def _summary(documents: Iterable[DocumentStatus]) -> str:
     lines = [header]
     for doc in documents:
         pages = "" if doc.pages is None else str(doc.pages)
-        size = f"{doc.size / 1024:.0f} KiB"
+        size = f"{doc.size / 1024:.0f} KiB" if doc.outputs else ""
         lines.append(f"{doc.name:<18} {doc.status:<11} {pages:>5} {size:>9} {doc.seconds:>8.2f}")
     return "\n".join(lines)
 

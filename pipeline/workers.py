@@ -19,7 +19,7 @@ from pipeline.progress import BUILT, FAILED, SKIPPED, STARTED, Event, Progress
 Task = Callable[[str], tuple[list[Artifact], float]]
 
 KILLED = (
-    "a worker process stopped abruptly while rendering it (killed, or out of memory?); "
+    "a worker process stopped abruptly (killed, or out of memory?); "
     "--jobs 1 renders in this process, one document at a time"
 )
 NOT_STARTED = "not rendered: a worker process stopped abruptly before it started"

@@ -156,7 +156,7 @@ def test_cli_failure_shows_the_table_then_the_error(
     assert [line.split()[:3] for line in result.stdout.splitlines()] == [
         ["document", "status", "pages"],
         ["one", "not", "written"],
-        ["two", "failed", "0"],
+        ["two", "failed", "0.00"],
     ]
     assert result.stderr.splitlines()[-2:] == [
         "error: two failed: two.pdf has 3 pages; the limit is 2",
