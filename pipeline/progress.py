@@ -13,8 +13,8 @@ from typing import Any, TextIO
 
 # What can happen to a document, in the order it happens.
 QUEUED, UP_TO_DATE, STARTED, STEP = "queued", "up to date", "started", "step"
-BUILT, FAILED, SKIPPED = "built", "failed", "skipped"
-FINISHED = frozenset({UP_TO_DATE, BUILT, FAILED, SKIPPED})
+BUILT, FAILED = "built", "failed"
+FINISHED = frozenset({UP_TO_DATE, BUILT, FAILED})
 
 # WeasyPrint 70 numbers its progress messages "Step N - ..." on the weasyprint.progress logger.
 STEP_NAMES = {
@@ -134,8 +134,6 @@ class PlainReporter:
             return f"built {name} ({facts(event)})"
         if event.kind == FAILED:
             return f"failed {name} ({event.seconds:.1f} s)"
-        if event.kind == SKIPPED:
-            return f"skipped {name} (another document failed)"
         if event.kind == STEP and self.verbose:
             # Page by page is too much for a log: one line per step.
             phase = re.sub(r" page \d+$", "", event.text)
@@ -171,13 +169,12 @@ class _Row:
 
 
 # Marks for the states that do not spin, and what the state says.
-_MARKS = {QUEUED: "·", UP_TO_DATE: "✓", BUILT: "✓", FAILED: "✗", SKIPPED: "–"}
-_STYLES = {QUEUED: "dim", UP_TO_DATE: "dim", BUILT: "green", FAILED: "bold red", SKIPPED: "dim"}
+_MARKS = {QUEUED: "·", UP_TO_DATE: "✓", BUILT: "✓", FAILED: "✗"}
+_STYLES = {QUEUED: "dim", UP_TO_DATE: "dim", BUILT: "green", FAILED: "bold red"}
 _TEXTS = {
     QUEUED: "waiting",
     UP_TO_DATE: "up to date",
     STARTED: "preparing",
-    SKIPPED: "not built",
     FAILED: "failed",
 }
 

@@ -13,7 +13,7 @@ from multiprocessing.queues import SimpleQueue
 
 from pipeline.errors import K2BriefError
 from pipeline.outputs import Artifact
-from pipeline.progress import BUILT, FAILED, SKIPPED, STARTED, Event, Progress
+from pipeline.progress import BUILT, FAILED, STARTED, Event, Progress
 
 # A task builds one named document and returns its files and the seconds it took.
 Task = Callable[[str], tuple[list[Artifact], float]]
@@ -30,7 +30,7 @@ _SINK: list[Progress] = []
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one document ended: its files, why it failed, or neither (it never ran)."""
+    """How one document ended: its files, or why it failed."""
 
     artifacts: tuple[Artifact, ...] | None = None
     seconds: float = 0.0
@@ -45,7 +45,7 @@ def emit(event: Event) -> None:
 
 
 def run(task: Task, names: Sequence[str], jobs: int, progress: Progress) -> dict[str, Outcome]:
-    """Run the task for each name (in workers when jobs > 1); stop starting new ones on failure."""
+    """Run the task for each name (in workers when jobs > 1), all of them whatever fails."""
     if jobs <= 1 or len(names) <= 1:
         return _run_here(task, names, progress)
     return _run_in_workers(task, names, jobs, progress)
@@ -57,8 +57,8 @@ def _run_here(task: Task, names: Sequence[str], progress: Progress) -> dict[str,
     outcomes: dict[str, Outcome] = {}
     try:
         for name in names:
-            failed = any(o.error for o in outcomes.values())
-            outcomes[name] = Outcome() if failed else _attempt(task, name)
+            # Go on after a failure: one run reports every document that fails.
+            outcomes[name] = _attempt(task, name)
             progress(finished(name, outcomes[name]))
     finally:
         _SINK.clear()
@@ -114,17 +114,12 @@ def _run_in_workers(
                 name = futures[future]
                 outcomes[name] = _outcome(future, started.get(name))
                 progress(finished(name, outcomes[name]))
-                if outcomes[name].error:
-                    for other in pending:
-                        other.cancel()  # fail fast: start nothing that will not be written
     events.close()
     return {name: outcomes[name] for name in names}
 
 
 def _outcome(future: Future, started: float | None) -> Outcome:
     """Turn a finished worker task into an outcome."""
-    if future.cancelled():
-        return Outcome()
     error = future.exception()
     if error is None:
         artifacts, seconds = future.result()
@@ -147,10 +142,8 @@ def _failure(error: BaseException, seconds: float) -> Outcome:
 
 def finished(name: str, outcome: Outcome) -> Event:
     """Return the event that reports how a document ended."""
-    if outcome.error is not None:
-        return Event(name, FAILED, outcome.error, seconds=outcome.seconds)
-    if outcome.artifacts is None:
-        return Event(name, SKIPPED)
+    if outcome.error is not None or outcome.artifacts is None:
+        return Event(name, FAILED, outcome.error or "", seconds=outcome.seconds)
     pages = next((a.pages for a in outcome.artifacts if a.pages), None)
     size = sum(len(a.data) for a in outcome.artifacts)
     return Event(name, BUILT, pages=pages, size=size, seconds=outcome.seconds)

@@ -77,32 +77,33 @@ def test_events_from_worker_processes_reach_the_parent(
         assert mine[3][1] != f"in process {PARENT}", "rendered in a worker process"
 
 
-def failing_two(name: str):
-    """Make producers where "two" fails the way a renderer does."""
+def failing_one(name: str):
+    """Make producers where "one" fails the way a renderer does."""
 
     def produce(tables: Mapping, meta: object, settings: Settings) -> list[Artifact]:
-        if name == "two":
-            raise BuildError("two.pdf has 3 pages; the limit is 2")
+        if name == "one":
+            raise BuildError("one.pdf has 3 pages; the limit is 2")
         return [Artifact(f"{name}.txt", name.encode(), pages=1)]
 
     return produce
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_failure_names_the_document_and_shows_in_the_table(
+def test_a_failure_names_the_document_and_the_others_still_render(
     project: Settings,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
     jobs: int,
 ) -> None:
-    monkeypatch.setattr(build_module, "producer", failing_two)
+    monkeypatch.setattr(build_module, "producer", failing_one)
     with pytest.raises(build_module.DocumentsFailed) as caught:
         build_module.build(project, jobs=jobs)
     assert str(caught.value).splitlines() == [
-        "two failed: two.pdf has 3 pages; the limit is 2",
+        "one failed: one.pdf has 3 pages; the limit is 2",
         "nothing was written",
     ]
+    # "two" rendered, so one run reports every document that fails, but it was not written.
     statuses = {doc.name: doc.status for doc in caught.value.documents}
-    assert statuses == {"one": "not written", "two": "failed"}
+    assert statuses == {"one": "failed", "two": "not written"}
     assert not project.out_dir.exists() or not list(project.out_dir.glob("*.txt"))
 
 
@@ -150,16 +151,20 @@ def test_cli_failure_shows_the_table_then_the_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_project(monkeypatch, project)
-    monkeypatch.setattr(build_module, "producer", failing_two)
+    monkeypatch.setattr(build_module, "producer", failing_one)
     result = CliRunner().invoke(cli.main, ["build", "--jobs", "1"])
     assert result.exit_code == 1
     assert [line.split()[:3] for line in result.stdout.splitlines()] == [
         ["document", "status", "pages"],
-        ["one", "not", "written"],
-        ["two", "failed", "0.00"],
+        ["one", "failed", "0.00"],
+        ["two", "not", "written"],
     ]
-    assert result.stderr.splitlines()[-2:] == [
-        "error: two failed: two.pdf has 3 pages; the limit is 2",
+    assert without_seconds(result.stderr.splitlines()) == [
+        "building one",
+        "failed one (N s)",
+        "building two",
+        "built two (1 page, N s)",
+        "error: one failed: one.pdf has 3 pages; the limit is 2",
         "nothing was written",
     ]
 

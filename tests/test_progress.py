@@ -9,7 +9,6 @@ from pipeline.progress import (
     BUILT,
     FAILED,
     QUEUED,
-    SKIPPED,
     STARTED,
     STEP,
     UP_TO_DATE,
@@ -80,8 +79,9 @@ def test_plain_lines_report_failures_and_verbose_steps() -> None:
                 Event("one", STEP, "laying out page 1"),
                 Event("one", STEP, "laying out page 2"),
                 Event("one", STEP, "writing PDF"),
+                Event("two", STARTED),
                 Event("one", FAILED, "too long", seconds=1.0),
-                Event("two", SKIPPED),
+                Event("two", BUILT, seconds=0.5),
             ],
         )
     assert lines == [
@@ -89,7 +89,8 @@ def test_plain_lines_report_failures_and_verbose_steps() -> None:
         "one: laying out",
         "one: writing PDF",
         "failed one (1.0 s)",
-        "skipped two (another document failed)",
+        "building two",
+        "built two (0.5 s)",
     ]
 
 
