@@ -149,12 +149,15 @@ def food_column(totals: FoodTotals, n: int, index: CitationIndex) -> FoodColumn:
         return (-amount.per_serving, amount.food, amount.food_id)
 
     # Only the n richest and the richest of each set of forms can be picked.
-    candidates = [*totals.best("per_serving", n), *totals.best_per_forms("per_serving")]
-    amounts = totals.amounts(dict.fromkeys(candidates), None)
+    candidates = list(
+        dict.fromkeys([*totals.best("per_serving", n), *totals.best_per_forms("per_serving")])
+    )
+    amounts = totals.amounts(candidates, None)
+    position = {amount.food_id: at for amount, at in zip(amounts, candidates, strict=True)}
     chosen = pick_top(amounts, n, group=lambda a: a.forms, rank=rank)
     chosen.sort(key=rank)
     show_forms = totals.frame["forms"].nunique() > 1  # one form only: nothing to tell apart
-    cited = totals.amounts([a.food_id for a in chosen], index)
+    cited = totals.amounts([position[a.food_id] for a in chosen], index)
     top = max((a.per_serving for a in cited), default=1.0) or 1.0
     bars = [_bar(amount, top, show_forms) for amount in cited]
     unit = cited[0].unit if cited else ""

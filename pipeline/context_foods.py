@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from pipeline.context_refs import Citation, CitationIndex, number, records, text
@@ -115,93 +116,134 @@ def _combine(rows: list[dict[str, object]], index: CitationIndex | None) -> Food
 class FoodTotals:
     """Every food's summed amount of one vitamin, one frame row per food with any.
 
-    The sums are vectorised, so a national food table of a million rows costs a few
-    tenths of a second; FoodAmount objects are made only for the few foods a document shows.
+    The sums are numpy operations on integer codes, so a national food table of a million
+    rows costs a few tenths of a second; FoodAmount objects are made only for the foods shown.
     """
 
     vitamin: str
-    frame: pd.DataFrame  # index food_id; food, forms, per_100g, per_serving
-    used: pd.DataFrame  # the foods rows summed, in file order
+    frame: pd.DataFrame  # one row per food: food_id, food, forms (a code), per_100g, per_serving
+    foods: pd.DataFrame  # the whole foods table
+    rows: np.ndarray  # positions in foods of the rows summed, in file order
+    codes: np.ndarray  # each of those rows' food, as a position in frame
 
     def __len__(self) -> int:
         return len(self.frame)
 
-    def amounts(self, food_ids: Iterable[str], index: CitationIndex | None) -> list[FoodAmount]:
-        """Return the amounts of the given foods, in the order given, cited if index is set."""
-        wanted = list(food_ids)
-        rows = self.used[self.used["food_id"].isin(wanted)]
-        grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
-        for row in records(rows):
-            grouped[str(row["food_id"])].append(row)
-        return [_combine(grouped[food_id], index) for food_id in wanted]
+    def amounts(self, positions: Iterable[int], index: CitationIndex | None) -> list[FoodAmount]:
+        """Return the amounts of the foods at these frame positions, cited if index is set."""
+        wanted = list(positions)
+        grouped: dict[int, list[dict[str, object]]] = defaultdict(list)
+        picked = np.isin(self.codes, wanted)
+        rows = records(self.foods.iloc[self.rows[picked]])
+        for code, row in zip(self.codes[picked], rows, strict=True):
+            grouped[int(code)].append(row)
+        return [_combine(grouped[position], index) for position in wanted]
 
-    def best(self, attr: str, n: int) -> dict[str, int]:
-        """Return the global rank of the n richest foods by attr (ties at the n-th kept)."""
+    def best(self, attr: str, n: int) -> dict[int, int]:
+        """Map the frame positions of the n richest foods by attr to their global rank.
+
+        Ties with the n-th are kept, so every rank given is the food's rank among all.
+        """
         top = self.frame.nlargest(n, attr, keep="all")
-        return {food_id: rank for rank, food_id in enumerate(_ordered(top, attr), start=1)}
+        return {position: rank for rank, position in enumerate(_ordered(top, attr), start=1)}
 
-    def rank_of(self, attr: str, food_id: str) -> int:
+    def rank_of(self, attr: str, position: int) -> int:
         """Return one food's rank by attr: one more than the foods ahead of it."""
-        frame, me = self.frame, self.frame.loc[food_id]
-        value, tied = frame[attr], frame[frame[attr] == me[attr]]
-        ahead = int((value > me[attr]).sum())
-        names = tied["food"]
-        ahead += int((names < me["food"]).sum())
-        ahead += int(((names == me["food"]) & (tied.index < food_id)).sum())
+        frame = self.frame
+        value, name, food_id = frame[attr].iat[position], *frame.iloc[position][["food", "food_id"]]
+        tied = frame[frame[attr] == value]
+        ahead = int((frame[attr] > value).sum()) + int((tied["food"] < name).sum())
+        ahead += int(((tied["food"] == name) & (tied["food_id"] < food_id)).sum())
         return ahead + 1
 
-    def best_per_forms(self, attr: str) -> list[str]:
+    def best_per_forms(self, attr: str) -> list[int]:
         """Return the richest food of each set of forms, so every form can be represented."""
         frame = self.frame
         top = frame[frame[attr] == frame.groupby("forms")[attr].transform("max")]
-        ordered = sorted(zip(top["food"], top.index, top["forms"], strict=True))
-        return list({forms: food_id for _, food_id, forms in reversed(ordered)}.values())
+        keys = zip(top["food"], top["food_id"], top.index, top["forms"], strict=True)
+        firsts = {forms: position for *_, position, forms in sorted(keys, reverse=True)}
+        return list(firsts.values())
 
 
-def _ordered(frame: pd.DataFrame, attr: str) -> list[str]:
+def _ordered(frame: pd.DataFrame, attr: str) -> list[int]:
     """Order foods by attr, largest first; ties broken by name, then id, for stable output."""
-    keys = zip(frame[attr], frame["food"], frame.index, strict=True)
-    return [food_id for _, _, food_id in sorted(keys, key=lambda k: (-k[0], k[1], k[2]))]
+    keys = zip(-frame[attr], frame["food"], frame["food_id"], frame.index, strict=True)
+    return [position for *_, position in sorted(keys)]
 
 
-def _forms_keys(used: pd.DataFrame) -> pd.Series:
-    """Name each food's summed forms as one string, e.g. 'MK-4+MK-7', vectorised for one form."""
-    counts = used.groupby("food_id", sort=False)["form"].transform("size")
-    single = used.loc[counts == 1].set_index("food_id")["form"].astype(object)
-    several = used.loc[counts > 1].groupby("food_id", sort=False)["form"].agg("+".join)
-    return pd.concat([single, several.astype(object)])
+def _forms_codes(
+    codes: np.ndarray, form_codes: np.ndarray, names: pd.Index, n_foods: int
+) -> np.ndarray:
+    """Give each food a code for the set of forms it sums; one-form foods need no Python loop."""
+    counts = np.bincount(codes, minlength=n_foods)
+    result = np.full(n_foods, -1, dtype=np.int64)
+    single = counts[codes] == 1
+    result[codes[single]] = form_codes[single]
+    several: dict[int, list[str]] = defaultdict(list)
+    for code, form in zip(codes[~single], form_codes[~single], strict=True):
+        several[int(code)].append(str(names[form]))
+    keys: dict[str, int] = {str(name): i for i, name in enumerate(names)}
+    for code, parts in several.items():
+        result[code] = keys.setdefault("+".join(parts), len(keys))
+    return result
+
+
+#: The last sums per vitamin: the documents of one build share them instead of summing a
+#: large table again. One slot per vitamin, so at most one old table is kept alive.
+_LAST: dict[str, FoodTotals] = {}
 
 
 def food_totals(foods: pd.DataFrame, vitamin: str) -> FoodTotals:
+    """Return each food's summed amount of one vitamin, reusing the last sums of this table."""
+    last = _LAST.get(vitamin)
+    if last is None or last.foods is not foods:
+        _LAST[vitamin] = last = _sum_foods(foods, vitamin)
+    return last
+
+
+def _sum_foods(foods: pd.DataFrame, vitamin: str) -> FoodTotals:
     """Sum each food's forms of one vitamin; a total row, when present, stands alone."""
-    rows = foods[foods["vitamin"] == vitamin]
-    if "_line" in rows.columns:
-        rows = rows.sort_values("_line", kind="stable")
-    is_total = rows["form"].str.endswith("-total").fillna(False).astype(bool)
-    totals = rows[is_total].drop_duplicates("food_id")
-    used = pd.concat([totals, rows[~rows["food_id"].isin(totals["food_id"])]])
-    if "_line" in used.columns:
-        used = used.sort_values("_line", kind="stable")
-    used = used.assign(food_id=used["food_id"].astype(object))
-    first = used.drop_duplicates("food_id").set_index("food_id")
-    per_100g = used.groupby("food_id", sort=False)["amount_per_100g"].sum().astype(float)
-    serving_g = first["serving_g"].astype(float).fillna(0.0)
+    # Columns are taken one by one at row positions: taking whole rows of a million-row
+    # table of strings costs ten times more.
+    rows = np.flatnonzero((foods["vitamin"] == vitamin).to_numpy(dtype=bool, na_value=False))
+    if "_line" in foods.columns:
+        rows = rows[np.argsort(foods["_line"].to_numpy()[rows], kind="stable")]
+    codes, food_ids = pd.factorize(foods["food_id"].take(rows))
+    form_codes, forms = pd.factorize(foods["form"].take(rows))
+    is_total = np.array([str(f).endswith("-total") for f in forms], dtype=bool)[form_codes]
+    # A food's first total row stands alone; a food without one sums all its rows.
+    first_total = np.zeros(len(rows), dtype=bool)
+    _, first = np.unique(np.where(is_total, codes, -1), return_index=True)
+    first_total[first] = is_total[first]
+    has_total = np.zeros(len(food_ids), dtype=bool)
+    has_total[codes[first_total]] = True
+    used = first_total | ~has_total[codes]
+    rows, codes, form_codes = rows[used], codes[used], form_codes[used]
+    amounts = foods["amount_per_100g"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    per_100g = np.bincount(codes, weights=np.nan_to_num(amounts), minlength=len(food_ids))
+    _, first_row = np.unique(codes, return_index=True)
+    serving_g = foods["serving_g"].to_numpy(dtype=float, na_value=np.nan)[rows[first_row]]
+    names = foods["food"].take(rows[first_row]).fillna("").str.strip()
     frame = pd.DataFrame(
         {
-            "food": first["food"].astype(object).fillna("").str.strip(),
-            "forms": _forms_keys(used),
+            "food_id": food_ids.to_numpy(dtype=object),
+            "food": names.to_numpy(dtype=object),
+            "forms": _forms_codes(codes, form_codes, forms, len(food_ids)),
             "per_100g": per_100g,
-            "per_serving": per_100g * serving_g / BASIS_G,
-        }
+            "per_serving": per_100g * np.nan_to_num(serving_g) / BASIS_G,
+        },
     )
-    frame = frame[frame["per_100g"] > 0]
-    return FoodTotals(vitamin, frame, used[used["food_id"].isin(frame.index)])
+    keep = per_100g > 0
+    positions = np.cumsum(keep) - 1  # frame positions once the zero amounts are dropped
+    kept = keep[codes]
+    frame = frame[keep].reset_index(drop=True)
+    return FoodTotals(vitamin, frame, foods, rows[kept], positions[codes[kept]])
 
 
 def food_amounts(foods: pd.DataFrame, vitamin: str) -> list[FoodAmount]:
     """Return every food's amount of one vitamin, zero amounts left out, uncited."""
     totals = food_totals(foods, vitamin)
-    return totals.amounts(totals.frame.index, None)
+    return totals.amounts(range(len(totals)), None)
 
 
 def rank_foods(
@@ -213,20 +255,20 @@ def rank_foods(
         return None
     by_serving = totals.best("per_serving", top)
     by_100g = totals.best("per_100g", top)
-    chosen = {food_id for food_id, rank in by_serving.items() if rank <= top}
+    chosen = {position for position, rank in by_serving.items() if rank <= top}
     if per_100g:
-        chosen |= {food_id for food_id, rank in by_100g.items() if rank <= top}
+        chosen |= {position for position, rank in by_100g.items() if rank <= top}
     ranks = {
-        food_id: (
-            by_serving.get(food_id) or totals.rank_of("per_serving", food_id),
-            by_100g.get(food_id) or totals.rank_of("per_100g", food_id),
+        position: (
+            by_serving.get(position) or totals.rank_of("per_serving", position),
+            by_100g.get(position) or totals.rank_of("per_100g", position),
         )
-        for food_id in chosen
+        for position in chosen
     }
-    ordered = sorted(chosen, key=lambda food_id: ranks[food_id][0])
+    ordered = sorted(chosen, key=lambda position: ranks[position][0])
     ranked = tuple(
-        replace(amount, rank_serving=ranks[amount.food_id][0], rank_100g=ranks[amount.food_id][1])
-        for amount in totals.amounts(ordered, index)
+        replace(amount, rank_serving=ranks[position][0], rank_100g=ranks[position][1])
+        for position, amount in zip(ordered, totals.amounts(ordered, index), strict=True)
     )
     return FoodRanking(vitamin, VITAMIN_NAMES[vitamin], ranked[0].unit, ranked, len(totals))
 
