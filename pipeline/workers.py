@@ -107,13 +107,18 @@ def _run_in_workers(
     ) as pool:
         futures = {pool.submit(task, name): name for name in names}
         pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            relay()
-            for future in sorted(done, key=lambda f: order[futures[f]]):
-                name = futures[future]
-                outcomes[name] = _outcome(future, started.get(name))
-                progress(finished(name, outcomes[name]))
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                relay()
+                for future in sorted(done, key=lambda f: order[futures[f]]):
+                    name = futures[future]
+                    outcomes[name] = _outcome(future, started.get(name))
+                    progress(finished(name, outcomes[name]))
+        except BaseException:
+            # Ctrl-C: start nothing more; the running workers had the signal too.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     events.close()
     return {name: outcomes[name] for name in names}
 
