@@ -205,3 +205,24 @@ print("HEAVY=" + ",".join(heavy))
     lines = out.stdout.splitlines()
     assert lines[-2:] == ["EXIT 0", "HEAVY="], out.stdout
     assert "up to date" in lines[1] and "up to date" in lines[2]
+
+
+def test_an_unexpected_error_is_named_and_verbose_shows_its_traceback(
+    project: Settings,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(name: str):
+        def produce(tables: Mapping, meta: object, settings: Settings) -> list[Artifact]:
+            return [Artifact(f"{name}.txt", {}["no-such-key"])]
+
+        return produce
+
+    use_project(monkeypatch, project)
+    monkeypatch.setattr(build_module, "producer", broken)
+    plain = CliRunner().invoke(cli.main, ["build", "--jobs", "2"])
+    assert plain.exit_code == 1
+    assert "error: one, two failed: KeyError: 'no-such-key'" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    verbose = CliRunner().invoke(cli.main, ["build", "--jobs", "2", "-v"])
+    assert verbose.exit_code == 1
+    assert 'return [Artifact(f"{name}.txt", {}["no-such-key"])]' in verbose.stderr, "worker's own"
