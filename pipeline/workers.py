@@ -84,6 +84,22 @@ def _in_worker(events: SimpleQueue) -> None:
     _SINK[:] = [events.put]
 
 
+class _Relay:
+    """Pass the workers' events on in this process, noting when each document started."""
+
+    def __init__(self, events: SimpleQueue, progress: Progress) -> None:
+        self.events = events
+        self.progress = progress
+        self.started: dict[str, float] = {}
+
+    def __call__(self) -> None:
+        while not self.events.empty():
+            event = self.events.get()
+            if event.kind == STARTED:
+                self.started[event.document] = time.perf_counter()
+            self.progress(event)
+
+
 def _run_in_workers(
     task: Task, names: Sequence[str], jobs: int, progress: Progress
 ) -> dict[str, Outcome]:
@@ -91,36 +107,33 @@ def _run_in_workers(
     # Fork, so the workers inherit what the parent prepared instead of unpickling it.
     context = multiprocessing.get_context("fork")
     events = context.SimpleQueue()
-    started: dict[str, float] = {}
-
-    def relay() -> None:
-        while not events.empty():
-            event = events.get()
-            if event.kind == STARTED:
-                started[event.document] = time.perf_counter()
-            progress(event)
-
-    outcomes: dict[str, Outcome] = {}
-    order = {name: i for i, name in enumerate(names)}
     with ProcessPoolExecutor(
         min(jobs, len(names)), mp_context=context, initializer=_in_worker, initargs=(events,)
     ) as pool:
         futures = {pool.submit(task, name): name for name in names}
-        pending = set(futures)
         try:
-            while pending:
-                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-                relay()
-                for future in sorted(done, key=lambda f: order[futures[f]]):
-                    name = futures[future]
-                    outcomes[name] = _outcome(future, started.get(name))
-                    progress(finished(name, outcomes[name]))
+            outcomes = _collect(futures, _Relay(events, progress), progress)
         except BaseException:
             # Ctrl-C: start nothing more; the running workers had the signal too.
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     events.close()
     return {name: outcomes[name] for name in names}
+
+
+def _collect(futures: dict[Future, str], relay: _Relay, progress: Progress) -> dict[str, Outcome]:
+    """Wait for every task, relaying events meanwhile, and report how each ended."""
+    order = list(futures.values())
+    outcomes: dict[str, Outcome] = {}
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+        relay()  # first, so a document's steps come before how it ended
+        for future in sorted(done, key=lambda f: order.index(futures[f])):
+            name = futures[future]
+            outcomes[name] = _outcome(future, relay.started.get(name))
+            progress(finished(name, outcomes[name]))
+    return outcomes
 
 
 def _outcome(future: Future, started: float | None) -> Outcome:
