@@ -64,8 +64,9 @@ lint: $(STAMP) ## ruff check and format check
 format: $(STAMP) ## Apply ruff's formatting
 	$(VENV)/bin/ruff format pipeline tests scripts
 
+# Every section by default (it takes a while); BENCH_FLAGS="--only build engine" picks some.
 bench: $(STAMP) ## Measure validation and build speed, write docs/benchmarks.md
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(BENCH_FLAGS)
 
 clean: ## Remove what k2brief generated, benchmark data and caches (keeps .venv)
 	@if [ -x $(K2BRIEF) ]; then $(K2BRIEF) clean --out $(OUT); fi
