@@ -178,7 +178,8 @@ def build(
         options = build_options(settings)
         data = data_hashes(settings.data_dir)
         inputs = {
-            name: document_inputs(name, data, settings.templates_dir, options) for name in names
+            name: document_inputs(name, data, settings.templates_dir, options, settings.data_dir)
+            for name in names
         }
         stale = [n for n in names if force or not is_up_to_date(previous, n, inputs[n], out_dir)]
         outcomes: dict[str, Outcome] = {}

@@ -71,6 +71,7 @@ class DocMeta:
     short_hash: str
     k2brief_version: str
     page_size: str
+    data_files: tuple[str, ...] = ()  # the files the fingerprint covers
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ def doc_meta(meta: DatasetMeta, settings: Settings) -> DocMeta:
         iso_date=meta.iso_date,
         created=meta.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
         sha256=meta.sha256,
+        data_files=tuple(name for name, _ in meta.files),
         short_hash=meta.short_hash,
         k2brief_version=meta.k2brief_version,
         page_size=PAGE_SIZES[settings.paper],

@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.documents import data_files_used
 from pipeline.meta import data_files
 
 MANIFEST = "manifest.json"
@@ -114,10 +115,15 @@ def data_hashes(data_dir: Path) -> dict[str, str]:
 
 
 def document_inputs(
-    name: str, data: dict[str, str], templates_dir: Path, options: dict[str, object]
+    name: str,
+    data: dict[str, str],
+    templates_dir: Path,
+    options: dict[str, object],
+    data_dir: Path,
 ) -> Inputs:
-    """Combine the data hashes with the document's templates, the fonts and the versions."""
-    files = dict(data)
+    """Combine the hashes of the data it reads with its templates, the fonts and the versions."""
+    used = data_files_used(name, data_dir)
+    files = {path: digest for path, digest in data.items() if used is None or path[5:] in used}
     for path in templates_used(templates_dir, ENTRY_TEMPLATES[name]):
         files[f"templates/{path.relative_to(templates_dir).as_posix()}"] = sha256_file(path)
     for path in font_files():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +22,14 @@ class DatasetMeta:
     date: datetime
     sha256: str
     k2brief_version: str
+    #: Each data file's name and SHA-256, so a document can name just the files it used.
+    files: tuple[tuple[str, str], ...] = ()
+
+    def limited_to(self, names: Iterable[str]) -> DatasetMeta:
+        """Return this meta with the hash taken over the named data files only."""
+        wanted = set(names)
+        files = tuple((name, digest) for name, digest in self.files if name in wanted)
+        return replace(self, sha256=_combined(files), files=files)
 
     @property
     def short_hash(self) -> str:
@@ -46,15 +55,36 @@ def data_files(data_dir: Path) -> list[Path]:
     return paths
 
 
+def table_files(data_dir: Path) -> dict[str, str]:
+    """Map each table the package descriptor names to its file name."""
+    try:
+        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+        return {str(r["name"]): Path(r["path"]).name for r in descriptor.get("resources", [])}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def file_hashes(data_dir: Path) -> tuple[tuple[str, str], ...]:
+    """Return each data file's name and SHA-256, in data_files order."""
+    return tuple(
+        (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+        for path in data_files(data_dir)
+        if path.is_file()
+    )
+
+
+def _combined(files: Iterable[tuple[str, str]]) -> str:
+    """Hash file names and digests together, so any edit, rename or removal changes it."""
+    digest = hashlib.sha256()
+    for name, file_digest in files:
+        digest.update(name.encode() + b"\0")
+        digest.update(bytes.fromhex(file_digest))
+    return digest.hexdigest()
+
+
 def dataset_hash(data_dir: Path) -> str:
     """Hash every data file by name and content, so any edit changes the hash."""
-    digest = hashlib.sha256()
-    for path in data_files(data_dir):
-        if not path.is_file():
-            continue
-        digest.update(path.name.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return _combined(file_hashes(data_dir))
 
 
 def build_date(created: str | None) -> datetime:
@@ -70,10 +100,12 @@ def build_date(created: str | None) -> datetime:
 def load_meta(data_dir: Path) -> DatasetMeta:
     """Read the package descriptor and hash the data."""
     descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    files = file_hashes(data_dir)
     return DatasetMeta(
         title=str(descriptor.get("title", "")),
         version=str(descriptor.get("version", "0")),
         date=build_date(descriptor.get("created")),
-        sha256=dataset_hash(data_dir),
+        sha256=_combined(files),
         k2brief_version=__version__,
+        files=files,
     )

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.briefing import produce_handout
+from pipeline.documents import data_files_used
 from pipeline.errors import BuildError, ResourceRefusedError
 from pipeline.meta import load_meta
 from pipeline.pdf import html_to_pdf
@@ -55,7 +56,11 @@ def test_a_changed_value_changes_the_documents(tmp_path: Path):
     new, old = fmt_number(1234 * 85 / 100), fmt_number(1000 * 85 / 100)
     assert new in built["handout.html"].decode() and new in pdf_text(built["handout.pdf"])
     assert old not in pdf_text(built["handout.pdf"])
-    assert load_meta(data).sha256 in built["handout.html"].decode()
+    # The handout's fingerprint covers the files it reads, foods.csv among them.
+    used = data_files_used("handout", data)
+    assert used is not None and "foods.csv" in used
+    assert load_meta(data).limited_to(used).sha256 in built["handout.html"].decode()
+    assert load_meta(DATA).limited_to(used).sha256 not in built["handout.html"].decode()
 
 
 def test_invalid_data_stops_the_build_and_writes_nothing(tmp_path: Path):
