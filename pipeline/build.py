@@ -187,7 +187,7 @@ def build(
         if stale:
             for name in names:
                 progress(Event(name, QUEUED if name in stale else UP_TO_DATE))
-            outcomes = _render(settings, stale, jobs, progress)
+            outcomes = _render(settings, stale, jobs, progress, data)
             if any(o.artifacts is None for o in outcomes.values()):
                 failed = {name: o for name, o in outcomes.items() if o.error is not None}
                 raise DocumentsFailed(failed, _statuses(names, outcomes, previous, written=False))
@@ -205,14 +205,15 @@ def build(
 
 
 def _render(
-    settings: Settings, names: list[str], jobs: int, progress: Progress
+    settings: Settings, names: list[str], jobs: int, progress: Progress, data: Mapping[str, str]
 ) -> dict[str, Outcome]:
     """Validate the data, then render the named documents from its tables."""
     from pipeline.meta import load_meta
 
-    _SHARED.update(
-        tables=_validated_tables(settings), meta=load_meta(settings.data_dir), settings=settings
-    )
+    # The files were hashed for the build keys; a million-row table is not hashed twice.
+    hashes = tuple((path.removeprefix("data/"), digest) for path, digest in data.items())
+    meta = load_meta(settings.data_dir, hashes)
+    _SHARED.update(tables=_validated_tables(settings), meta=meta, settings=settings)
     try:
         return workers.run(_produce, names, jobs, progress)
     finally:

@@ -97,10 +97,10 @@ def build_date(created: str | None) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def load_meta(data_dir: Path) -> DatasetMeta:
-    """Read the package descriptor and hash the data."""
+def load_meta(data_dir: Path, files: tuple[tuple[str, str], ...] | None = None) -> DatasetMeta:
+    """Read the package descriptor and hash the data, unless its file hashes are given."""
     descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    files = file_hashes(data_dir)
+    files = file_hashes(data_dir) if files is None else files
     return DatasetMeta(
         title=str(descriptor.get("title", "")),
         version=str(descriptor.get("version", "0")),
