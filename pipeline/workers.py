@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing.queues import SimpleQueue
+from typing import TYPE_CHECKING
 
 from pipeline.errors import K2BriefError
 from pipeline.outputs import Artifact
 from pipeline.progress import BUILT, FAILED, STARTED, Event, Progress
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.queues import SimpleQueue
+
+# multiprocessing and concurrent.futures are imported where the pool starts: a build with
+# nothing to do imports this module and must not pay for them.
 
 # A task builds one named document and returns its files and the seconds it took.
 Task = Callable[[str], tuple[list[Artifact], float]]
@@ -104,6 +107,9 @@ def _run_in_workers(
     task: Task, names: Sequence[str], jobs: int, progress: Progress
 ) -> dict[str, Outcome]:
     """Run the tasks in forked workers, passing their events to progress in this process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # Fork, so the workers inherit what the parent prepared instead of unpickling it.
     context = multiprocessing.get_context("fork")
     events = context.SimpleQueue()
@@ -123,6 +129,8 @@ def _run_in_workers(
 
 def _collect(futures: dict[Future, str], relay: _Relay, progress: Progress) -> dict[str, Outcome]:
     """Wait for every task, relaying events meanwhile, and report how each ended."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     order = list(futures.values())
     outcomes: dict[str, Outcome] = {}
     pending = set(futures)
@@ -138,6 +146,8 @@ def _collect(futures: dict[Future, str], relay: _Relay, progress: Progress) -> d
 
 def _outcome(future: Future, started: float | None) -> Outcome:
     """Turn a finished worker task into an outcome."""
+    from concurrent.futures.process import BrokenProcessPool
+
     error = future.exception()
     if error is None:
         artifacts, seconds = future.result()
@@ -153,6 +163,8 @@ def _failure(error: BaseException, seconds: float) -> Outcome:
     """Describe a failure: our own errors as they are, any other with its type and traceback."""
     if isinstance(error, K2BriefError):
         return Outcome(None, seconds, str(error))
+    import traceback
+
     # format_exception includes the cause, which for a worker's error is its own traceback.
     details = "".join(traceback.format_exception(error))
     return Outcome(None, seconds, f"{type(error).__name__}: {error}", details)
