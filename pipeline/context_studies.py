@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
@@ -51,6 +53,7 @@ DIRECTION_LABELS = {
     "unknown": "Not retrieved",
 }
 DIRECTION_ORDER = ("benefit", "null", "harm", "mixed", "pending", "unknown")
+T = TypeVar("T")
 RATIO_ABBREVIATIONS = frozenset({"OR", "RR", "HR"})
 RATIO_PANEL = "ratio: odds, risk or hazard ratio"
 #: Strongest designs first, for choosing what to show when there is more than fits.
@@ -245,12 +248,12 @@ def _sort_key(row: dict[str, object]) -> tuple[int, str]:
     return (integer(row["year"]) or 0, str(row["short_name"]))
 
 
-def strongest(rows: list[dict[str, object]], limit: int | None) -> list[dict[str, object]]:
-    """Keep the limit strongest rows by evidence_rank, in their original order."""
-    if limit is None or len(rows) <= limit:
-        return rows
-    keep = {id(row) for row in sorted(rows, key=_row_rank)[:limit]}
-    return [row for row in rows if id(row) in keep]
+def strongest(items: Sequence[T], limit: int | None, rank: Callable[[T], tuple]) -> list[T]:
+    """Keep the limit best-ranked items, in their original order."""
+    if limit is None or len(items) <= limit:
+        return list(items)
+    keep = {id(item) for item in sorted(items, key=rank)[:limit]}
+    return [item for item in items if id(item) in keep]
 
 
 def study_groups(
@@ -266,7 +269,8 @@ def study_groups(
     for key, designs, title in GROUPS:
         members = [r for r in rows if r["design"] in designs]
         if members:
-            shown = tuple(study_row(r, index) for r in strongest(members, per_group))
+            best = strongest(members, per_group, _row_rank)
+            shown = tuple(study_row(r, index) for r in best)
             groups.append(StudyGroup(key, title, shown, len(members)))
     return tuple(groups)
 
@@ -309,18 +313,15 @@ def forest_panels(
                 by_unit.setdefault(key, []).append(row)
     units = sorted(by_unit, key=lambda u: (-len(by_unit[u]), u))
     return tuple(
-        ForestPanel(u, u == RATIO_PANEL, _strongest_rows(by_unit[u], per_panel), len(by_unit[u]))
+        ForestPanel(u, u == RATIO_PANEL, _strongest_effects(by_unit[u], per_panel), len(by_unit[u]))
         for u in units
     )
 
 
-def _strongest_rows(rows: list[StudyRow], limit: int | None) -> tuple[StudyRow, ...]:
-    """Keep the limit strongest study rows by evidence_rank, in their original order."""
-    if limit is None or len(rows) <= limit:
-        return tuple(rows)
+def _strongest_effects(rows: list[StudyRow], limit: int | None) -> tuple[StudyRow, ...]:
+    """Keep a panel's limit strongest effects by evidence_rank, in table order."""
 
     def rank(row: StudyRow) -> tuple:
         return (*evidence_rank(row.design, row.analysis, row.n, row.year), row.anchor)
 
-    keep = {row.anchor for row in sorted(rows, key=rank)[:limit]}
-    return tuple(row for row in rows if row.anchor in keep)
+    return tuple(strongest(rows, limit, rank))
