@@ -62,7 +62,8 @@ def _separators(s: str) -> str | None:
 
 
 def _unit(s: str) -> str | None:
-    match = re.fullmatch(r"([+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*([^\d\s.,].*)", s)
+    # A unit starts with a letter or a sign like % or °; "12;5" is a typo, not 12 of ";5".
+    match = re.fullmatch(r"([+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*((?:[^\W\d_]|[%°‰]).*)", s)
     if match:
         number = match.group(1).replace(",", ".")
         return f"unit inside the number? write {number}; the unit has its own column"
