@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context_chart import ChartData, ChartLimits, build_chart_context, chart_data
+from pipeline.chart_estimate import (
+    Measured,
+    make_probe,
+    predict_overflows,
+    predictable,
+    same_shape,
+)
+from pipeline.context_chart import (
+    ChartData,
+    ChartLimits,
+    ProbeRow,
+    build_chart_context,
+    chart_data,
+    chart_rows,
+    content_height_mm,
+)
 from pipeline.errors import BuildError
-from pipeline.fit import fit_one_page
+from pipeline.fit import (
+    MEASURE_HEIGHT_MM,
+    PREDICTION_MARGIN,
+    PX_PER_MM,
+    Prediction,
+    Predictor,
+    fit_one_page,
+    measured_level,
+    needed_mm,
+    problems,
+)
 from pipeline.outputs import Artifact
 from pipeline.render import render
 
@@ -40,10 +65,49 @@ def chart_html(
     settings: Settings,
     limits: ChartLimits,
     page_height_mm: float | None = None,
+    probe: tuple[ProbeRow, ...] = (),
 ) -> str:
     """Render the chart's HTML for one set of limits, on the paper or a taller page."""
-    context = build_chart_context(data, meta, settings, limits, page_height_mm)
+    context = build_chart_context(data, meta, settings, limits, page_height_mm, probe)
     return render(settings.templates_dir, TEMPLATE, {"ctx": context})
+
+
+def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> Predictor:
+    """Predict the statement budgets' fit from the chart at one budget and a probe of its cells."""
+    from pipeline.pdf import layout_boxes, marked_extents, render_document
+
+    base = settings.templates_dir
+    available = content_height_mm(settings.paper) * PX_PER_MM
+
+    def measure(level: ChartLimits) -> Measured | None:
+        """Lay the chart out on a tall page; None when more than its height is wrong."""
+        html = chart_html(data, meta, settings, level, MEASURE_HEIGHT_MM)
+        chart = layout_boxes(html, base_dir=base)
+        wrong = {problem.kind for problem in problems(chart, available)} - {"below the page"}
+        if wrong or chart.rendered is None:
+            return None
+        columns = marked_extents(chart.rendered)
+        needed = needed_mm(chart) * PX_PER_MM
+        return Measured(level, needed, columns["main"][1], columns["side"][1], available)
+
+    def predict(phases: Sequence[Sequence[ChartLimits]]) -> Prediction:
+        level = measured_level(phases)
+        measured = measure(level)
+        if measured is None:
+            return Prediction({}, 1)
+        shaped = [other for phase in phases for other in phase if same_shape(other, level)]
+        rows = predictable({other: chart_rows(data, other) for other in (level, *shaped)}, level)
+        overflow = measured.needed - available
+        if overflow > PREDICTION_MARGIN:
+            # The measured level is the most compact of these: if it does not fit, none does.
+            return Prediction(dict.fromkeys(rows, overflow), 1)
+        probe = make_probe(rows)
+        html = chart_html(data, meta, settings, level, MEASURE_HEIGHT_MM, probe.rows)
+        cells = marked_extents(render_document(html, base_dir=base))
+        heights = {key: bottom - top for key, (top, bottom) in cells.items()}
+        return Prediction(predict_overflows(probe, heights, measured, rows), 2)
+
+    return predict
 
 
 def render_chart(
@@ -58,6 +122,7 @@ def render_chart(
         lambda limits, height: chart_html(data, meta, settings, limits, height),
         lambda html: layout_boxes(html, base_dir=settings.templates_dir),
         settings.paper,
+        predict=chart_predictor(data, meta, settings),
     )
     # The layout that fitted is the chart: write it rather than lay the same HTML out again.
     rendered = fitted.layout.rendered if fitted.layout else None

@@ -121,6 +121,16 @@ class ShortRef:
 
 
 @dataclass(frozen=True)
+class ProbeRow:
+    """One cell text the fitting may show, measured alone in a row of the roles table."""
+
+    key: str
+    column: int  # 0: the row's label; 1 and on: the vitamins' statements
+    label: str
+    cell: RoleText | None
+
+
+@dataclass(frozen=True)
 class ChartContext:
     """Everything the comparison chart shows, computed for one set of limits."""
 
@@ -141,6 +151,10 @@ class ChartContext:
     cautions: tuple[ChartCaution, ...]
     references: tuple[ShortRef, ...]
     any_shortened: bool
+    #: A measuring run on a tall page: the main column and the side column carry markers.
+    measuring: bool = False
+    #: When not empty, the page is only these cells, for the fitting to measure.
+    probe: tuple[ProbeRow, ...] = ()
 
 
 def content_height_mm(paper: str) -> float:
@@ -245,17 +259,25 @@ def chart_data(tables: Mapping[str, pd.DataFrame]) -> ChartData:
     return ChartData(tables, {v: food_totals(tables["foods"], v) for v in VITAMINS})
 
 
+def chart_rows(data: ChartData, limits: ChartLimits) -> tuple[AspectRow, ...]:
+    """Return the roles table's rows for these limits, with the chart's reference numbers."""
+    tables = data.tables
+    return role_rows(tables["vitamin_roles"], CitationIndex(tables["sources"]), limits)
+
+
 def build_chart_context(
     data: ChartData,
     meta: DatasetMeta,
     settings: Settings,
     limits: ChartLimits,
     page_height_mm: float | None = None,
+    probe: tuple[ProbeRow, ...] = (),
 ) -> ChartContext:
     """Compute the whole chart for one set of limits, numbering sources as they appear.
 
     A page_height_mm taller than the paper lets the fitting measure how much room the
-    chart needs without WeasyPrint breaking it across pages.
+    chart needs without WeasyPrint breaking it across pages; probe rows replace the page
+    with the cells the fitting wants measured.
     """
     tables = data.tables
     index = CitationIndex(tables["sources"])  # numbered in reading order, left to right
@@ -285,4 +307,6 @@ def build_chart_context(
         cautions=cautions,
         references=short_references(tables["sources"], index),
         any_shortened=any(c is not None and c.shortened for r in rows for c in r.cells),
+        measuring=page_height_mm is not None,
+        probe=probe,
     )

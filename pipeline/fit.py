@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,9 @@ FOODS, STUDIES = 5, 8
 BUDGETS = (400, 340, 290, 250, 215, 185, 160, 140, 120, 105, 90, 80)
 #: The measuring page: tall enough that nothing breaks onto a second page.
 MEASURE_HEIGHT_MM = 3000.0
+#: A level predicted to reach further than this below the page is taken not to fit
+#: without laying it out; nearer calls are laid out. In CSS pixels (0.5 mm).
+PREDICTION_MARGIN = 2.0
 
 
 def ladder() -> tuple[tuple[ChartLimits, ...], ...]:
@@ -148,15 +151,42 @@ class FitResult:
 Fitted = tuple[str, "PageLayout"]
 
 
+@dataclass(frozen=True)
+class Prediction:
+    """How far some levels are predicted to reach below the page, and the layouts it took."""
+
+    overflow: Mapping[ChartLimits, float]
+    layouts: int
+
+
+#: Measures the chart and predicts levels' fit: given the phases, returns a Prediction.
+Predictor = Callable[[Sequence[Sequence[ChartLimits]]], Prediction]
+
+
+def measured_level(phases: Sequence[Sequence[ChartLimits]]) -> ChartLimits:
+    """Pick the level to measure: the first phase's most compact showing all its first shows."""
+    first = phases[0][0]
+    same = [
+        level
+        for level in phases[0]
+        if (level.foods, level.studies, level.studies_aside)
+        == (first.foods, first.studies, first.studies_aside)
+    ]
+    return same[-1]
+
+
 def _search(
     levels: Sequence[ChartLimits],
     make_html: Callable[[ChartLimits, float | None], str],
     lay_out: Callable[[str], PageLayout],
+    predicted: Mapping[ChartLimits, float],
 ) -> tuple[int | None, Fitted | None, int]:
     """Find a phase's first level that fits; return it, its HTML and layout, and the tries.
 
-    The most compact level goes first: when even it does not fit, one layout settles
-    the whole phase. Otherwise a binary search runs over the levels before it.
+    Levels predicted to overflow clearly are skipped, with every more generous one before
+    them. The first levels predicted to fit are laid out next; failing those, the most
+    compact level, so that when even it does not fit one layout settles the phase. Then a
+    binary search runs over the levels left between.
     """
 
     def fits(index: int) -> Fitted | None:
@@ -164,11 +194,26 @@ def _search(
         layout = lay_out(html)
         return None if problems(layout) else (html, layout)
 
-    last = len(levels) - 1
-    fitted = fits(last)
-    if fitted is None:
-        return None, None, 1
-    best, lo, hi, tries = (last, fitted), 0, last - 1, 1
+    known = [predicted.get(level) for level in levels]
+    lo = 1 + max(
+        (i for i, over in enumerate(known) if over is not None and over > PREDICTION_MARGIN),
+        default=-1,
+    )
+    last, tries = len(levels) - 1, 0
+    best: tuple[int, Fitted] | None = None
+    # The first two levels predicted to fit (the first may be a near call), then the last.
+    guesses = [i for i in range(lo, last + 1) if known[i] is not None][:2]
+    for index in (*guesses, last):
+        if index < lo or best is not None:
+            continue
+        fitted, tries = fits(index), tries + 1
+        if fitted is None:
+            lo = index + 1
+        else:
+            best = (index, fitted)
+    if best is None:
+        return None, None, tries
+    hi = best[0] - 1
     while lo <= hi:
         mid = (lo + hi) // 2
         fitted, tries = fits(mid), tries + 1
@@ -184,16 +229,19 @@ def fit_one_page(
     lay_out: Callable[[str], PageLayout],
     paper: str,
     phases: Sequence[Sequence[ChartLimits]] | None = None,
+    predict: Predictor | None = None,
 ) -> FitResult:
     """Search the phases in order for the most generous limits that lay out on one page.
 
     make_html(limits, None) renders for the real page; make_html(limits, height) for a
-    taller measuring page, used only to explain a failure.
+    taller measuring page, used to explain a failure. predict, when given, measures
+    once and predicts which levels fit, so that most of them need no layout of their own.
     """
     phases = tuple(tuple(p) for p in (phases or ladder()))
-    tries = 0
+    prediction = predict(phases) if predict else Prediction({}, 0)
+    tries = prediction.layouts
     for levels in phases:
-        found, fitted, used = _search(levels, make_html, lay_out)
+        found, fitted, used = _search(levels, make_html, lay_out, prediction.overflow)
         tries += used
         if found is not None and fitted is not None:
             return FitResult(levels[found], fitted[0], tries, fitted[1])

@@ -226,3 +226,23 @@ def document_boxes(rendered: Rendered, marker: str = "data-fit") -> PageLayout:
         page_box.height,
     )
     return PageLayout(len(document.pages), content, tuple(found), rendered)
+
+
+def marked_extents(
+    rendered: Rendered, marker: str = "data-measure"
+) -> dict[str, tuple[float, float]]:
+    """Return the margin box's top and bottom, in CSS pixels, of each element marked `marker`."""
+    found: dict[str, tuple[float, float]] = {}
+
+    def walk(box: object) -> None:
+        box = getattr(box, "_box", box)
+        element = getattr(box, "element", None)
+        name = element.get(marker) if element is not None else None
+        if name is not None and name not in found:
+            found[name] = (box.position_y, box.position_y + box.margin_height())
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in rendered.document.pages:
+        walk(page._page_box)
+    return found

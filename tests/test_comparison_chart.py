@@ -17,10 +17,24 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from pipeline.comparison import ChartBuild, produce_chart, render_chart
-from pipeline.context_chart import MARGIN_MM, MIN_PT
+from pipeline.comparison import (
+    ChartBuild,
+    chart_html,
+    chart_predictor,
+    produce_chart,
+    render_chart,
+)
+from pipeline.context_chart import MARGIN_MM, MIN_PT, chart_data, content_height_mm
 from pipeline.errors import BuildError
-from pipeline.fit import problems
+from pipeline.fit import (
+    MEASURE_HEIGHT_MM,
+    PREDICTION_MARGIN,
+    PX_PER_MM,
+    fit_one_page,
+    ladder,
+    needed_mm,
+    problems,
+)
 from pipeline.meta import load_meta
 from pipeline.pdf import layout_boxes
 from pipeline.pdf_images import PNG_DPI
@@ -299,3 +313,53 @@ def test_a_minimal_package_gives_one_page_that_says_what_is_missing(tmp_path):
     assert "No statement in the data" in words
     assert "No foods in the data" in words
     assert "[]" not in words
+
+
+def _predicted(data_dir: Path, paper: str):
+    """Run the chart's predictor on a package; return what it needs to check it."""
+    settings = Settings(data_dir=data_dir, paper=paper)
+    tables = validate_package(data_dir).tables
+    meta = load_meta(data_dir)
+    data = chart_data(tables)
+    return settings, meta, data, chart_predictor(data, meta, settings)(ladder())
+
+
+def _overflow(data, meta, settings, level) -> float:
+    """Lay a level out on a tall page; return how far it reaches below the real page, in px."""
+    html = chart_html(data, meta, settings, level, MEASURE_HEIGHT_MM)
+    layout = layout_boxes(html, base_dir=settings.templates_dir)
+    return (needed_mm(layout) - content_height_mm(settings.paper)) * PX_PER_MM
+
+
+@pytest.mark.parametrize("paper", PAPER_PT)
+def test_predicted_heights_are_the_laid_out_heights(paper):
+    """The probe predicts each statement budget's height as laying it out measures it."""
+    settings, meta, data, prediction = _predicted(DEFAULT_DATA_DIR, paper)
+    assert prediction.layouts == 2 and len(prediction.overflow) >= 8
+    by_room = sorted(prediction.overflow.items(), key=lambda item: abs(item[1]))
+    nearest_two = [level for level, _ in by_room[:2]]
+    longest = max(prediction.overflow, key=lambda level: level.cell_chars or 10**6)
+    for level in {*nearest_two, longest}:
+        assert _overflow(data, meta, settings, level) == pytest.approx(
+            prediction.overflow[level], abs=1.0
+        ), level.describe()
+
+
+def test_the_prediction_picks_what_laying_out_every_candidate_picks():
+    """Predicting saves layouts, and the chart shows exactly as much as without it."""
+    settings, meta, data, _ = _predicted(DEFAULT_DATA_DIR, "a4")
+    plain = fit_one_page(
+        lambda limits, height: chart_html(data, meta, settings, limits, height),
+        lambda html: layout_boxes(html, base_dir=settings.templates_dir),
+        "a4",
+    )
+    built = _build(DEFAULT_DATA_DIR, "a4")
+    assert built.limits == plain.limits
+    assert "data-measure" not in built.html
+
+
+def test_data_whose_table_cannot_fit_skips_the_probe(data_dirs):
+    """When even the shortest statements overflow, every budget is known to fail at once."""
+    _, _, _, prediction = _predicted(data_dirs["enlarged"], "a4")
+    assert prediction.layouts == 1
+    assert prediction.overflow and min(prediction.overflow.values()) > PREDICTION_MARGIN

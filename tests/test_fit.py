@@ -8,7 +8,14 @@ import pytest
 
 from pipeline.context_chart import MIN_PT, ChartLimits
 from pipeline.errors import BuildError
-from pipeline.fit import fit_one_page, ladder, problems
+from pipeline.fit import (
+    PREDICTION_MARGIN,
+    Prediction,
+    fit_one_page,
+    ladder,
+    measured_level,
+    problems,
+)
 from pipeline.pdf import BoxRect, PageLayout
 
 CONTENT = (30.0, 30.0, 1000.0, 700.0)
@@ -150,3 +157,65 @@ def test_a_phase_that_cannot_fit_costs_one_layout_before_the_next_phase():
     assert result.limits == second[2]
     assert tried[0] == 4  # the first phase's most compact level, and nothing else from it
     assert all(index >= 5 for index in tried[1:])
+
+
+def _predicting(overflow: dict[int, float], levels: list[ChartLimits], layouts: int = 2):
+    """A predictor that claims each listed level reaches overflow px below the page."""
+
+    def predict(phases):
+        return Prediction({levels[i]: px for i, px in overflow.items()}, layouts)
+
+    return predict
+
+
+def test_levels_predicted_to_overflow_are_skipped_and_the_predicted_fit_laid_out_first():
+    levels = [ChartLimits(7.0, 5, 8, 400 - i) for i in range(12)]
+    make_html, lay_out, tried = _fake(6, levels)
+    predicted = {i: 33.0 - 6 * i for i in range(12)}  # 5 clearly over, 6 under
+    result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
+    assert result.limits == levels[6]
+    assert tried == [6]
+    assert result.tries == 3  # the predictor's two layouts and the one that fitted
+
+
+def test_a_wrong_prediction_costs_layouts_never_the_most_generous_fit():
+    levels = [ChartLimits(7.0, 5, 8, 400 - i) for i in range(12)]
+    # Predicted to fit from level 3, but really only from level 8.
+    make_html, lay_out, tried = _fake(8, levels)
+    predicted = {i: 11.0 - 4 * i for i in range(12)}
+    result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
+    assert result.limits == levels[8]
+    assert tried[0] == 3 and 8 in tried
+
+
+def test_near_calls_are_laid_out_rather_than_trusted():
+    levels = [ChartLimits(7.0, 5, 8, 400 - i) for i in range(6)]
+    make_html, lay_out, tried = _fake(2, levels)
+    # Level 2 is predicted 1 px over: within the margin, so it is tried, and it fits.
+    predicted = {0: 50.0, 1: 20.0, 2: PREDICTION_MARGIN / 2, 3: -5.0}
+    result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
+    assert result.limits == levels[2]
+    assert 0 not in tried and 1 not in tried
+
+
+def test_unpredicted_levels_before_the_predicted_fit_are_still_searched():
+    levels = [ChartLimits(9.0 - 0.5 * i, 5, 8, None) for i in range(5)]
+    levels += [ChartLimits(7.0, 5, 8, 400 - i) for i in range(5)]
+    make_html, lay_out, tried = _fake(2, levels)
+    predicted = {i: -10.0 for i in range(5, 10)}  # only the cut levels are predicted
+    result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
+    assert result.limits == levels[2]
+    assert tried[0] == 5
+
+
+def test_the_level_measured_is_the_first_phases_most_compact_showing_everything():
+    phases = ladder()
+    level = measured_level(phases)
+    assert (level.foods, level.studies, level.studies_aside) == (
+        phases[0][0].foods,
+        phases[0][0].studies,
+        False,
+    )
+    assert level.body_pt == MIN_PT and level.cell_chars == min(
+        p.cell_chars for p in phases[0] if p.cell_chars is not None
+    )
