@@ -1,10 +1,11 @@
 """Predict how tall the comparison chart is at every statement budget from two layouts.
 
 A statement budget changes nothing but the text in the roles table's cells. The table has
-a fixed layout, so a cell's height depends on its own text alone and a row is as tall as
-its tallest cell. One layout of the chart at one budget, and one of every cell text the
-other budgets would show (each alone in a row: the probe), therefore give the chart's
-height at each budget without laying each one out. The fitting still lays out the level
+a fixed layout, so a cell's height depends on its own text alone, and a row is its tallest
+cell's height plus the same padding in every cell. One layout of the chart at one budget,
+and one of every cell text the other budgets would show (each in a block of its own in its
+column: the probe), therefore give the chart's height at each budget without laying each
+one out. The fitting still lays out the level
 it picks, so a wrong prediction costs time, never a chart that does not fit.
 """
 
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 
-from pipeline.context_chart import AspectRow, ChartLimits, ProbeRow, RoleText
+from pipeline.context_chart import AspectRow, ChartLimits, ProbeCell, ProbeRow, RoleText
 
 Content = str | RoleText | None
 
@@ -49,9 +51,9 @@ def same_shape(level: ChartLimits, other: ChartLimits) -> bool:
 
 
 def make_probe(rows_by_level: Mapping[ChartLimits, Sequence[AspectRow]]) -> Probe:
-    """List every distinct cell the levels show, once per row and column."""
+    """List every distinct cell the levels show, once per row and column, packed in rows."""
     seen: dict[tuple[int, int, Content], str] = {}
-    probe: list[ProbeRow] = []
+    columns: dict[int, list[ProbeCell]] = {}
     keys: dict[ChartLimits, tuple[tuple[str, ...], ...]] = {}
     for level, rows in rows_by_level.items():
         level_keys = []
@@ -63,11 +65,13 @@ def make_probe(rows_by_level: Mapping[ChartLimits, Sequence[AspectRow]]) -> Prob
                     key = seen[(i, j, content)] = f"cell-{len(seen)}"
                     label = content if isinstance(content, str) else ""
                     cell = content if isinstance(content, RoleText) else None
-                    probe.append(ProbeRow(key, j, label, cell))
+                    columns.setdefault(j, []).append(ProbeCell(key, label, cell))
                 cell_keys.append(key)
             level_keys.append(tuple(cell_keys))
         keys[level] = tuple(level_keys)
-    return Probe(tuple(probe), keys)
+    width = 1 + max(columns, default=0)
+    packed = zip_longest(*(columns.get(j, []) for j in range(width)))
+    return Probe(tuple(tuple(row) for row in packed), keys)
 
 
 def _shortened(rows: Sequence[AspectRow]) -> bool:
@@ -104,6 +108,7 @@ def predict_overflows(
     """
 
     def table(level: ChartLimits) -> float:
+        # Each row's padding is the same at every level, so content heights give the change.
         return sum(max(heights[key] for key in row) for row in probe.keys[level])
 
     base = table(measured.level)

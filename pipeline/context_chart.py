@@ -121,13 +121,16 @@ class ShortRef:
 
 
 @dataclass(frozen=True)
-class ProbeRow:
-    """One cell text the fitting may show, measured alone in a row of the roles table."""
+class ProbeCell:
+    """One cell text the fitting may show, to be measured at its column's width."""
 
     key: str
-    column: int  # 0: the row's label; 1 and on: the vitamins' statements
-    label: str
-    cell: RoleText | None
+    label: str  # a row's label, in the first column
+    cell: RoleText | None  # a statement, in a vitamin's column
+
+
+#: A row of the measuring table: one cell or nothing per column, the labels' column first.
+ProbeRow = tuple[ProbeCell | None, ...]
 
 
 @dataclass(frozen=True)
