@@ -223,6 +223,14 @@ def test_build_and_parallel_render_their_verdicts() -> None:
     assert "| 0.75× | ≤ 0.65× | **missed** |" in bench_build.render_parallel(slow)
 
 
+def test_parallel_section_shows_the_bound_the_longest_document_sets() -> None:
+    result = build_result(20.0, 15.0, 0.2, "up to date")
+    result["serial"] = [run(20.0, docs(briefing=12.0, handout=1.0, chart=4.0))]
+    text = bench_build.render_parallel(result)
+    # 20 s less the 5 s of the documents that can run beside the briefing: 15 s, 0.75x.
+    assert "but the longest (briefing) | 20.00 s | 15.00 s | 0.75× |" in text
+
+
 def test_a_fast_no_op_that_rebuilt_something_is_a_miss() -> None:
     text = bench_build.render_build(build_result(20.0, 12.0, 0.1, "built"))
     assert "**missed** (but it rebuilt briefing)" in text
