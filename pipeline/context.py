@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context_charts import Figure, Numbered, food_figure, forest_figure
+from pipeline.context_charts import (
+    FoodFigure,
+    ForestFigure,
+    Numbered,
+    food_figure,
+    forest_figure,
+)
 from pipeline.context_foods import BASIS_G, FoodRanking, rank_all
 from pipeline.context_refs import CitationIndex, Reference
 from pipeline.context_studies import (
@@ -120,13 +126,13 @@ class BriefingContext:
     roles: tuple[RoleRow, ...]
     roles_table: Numbered
     foods: tuple[FoodTable, ...]
-    food_figure: Figure
+    food_figure: FoodFigure
     top_foods: int
     basis_g: float
     studies: tuple[StudyTable, ...]
     tally: TrialTally
     forest: tuple[ForestPanel, ...]
-    forest_figure: Figure | None
+    forest_figure: ForestFigure | None
     contributors: tuple[Contributor, ...]
     contributors_table: Numbered
     intakes: IntakeTable
