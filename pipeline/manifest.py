@@ -61,7 +61,6 @@ def versions() -> dict[str, str]:
         "k2brief": __version__,
         "weasyprint": _version("weasyprint"),
         "pango": pango_version(),
-        "matplotlib": _version("matplotlib"),
         "pymupdf": _version("pymupdf"),
         "jinja2": _version("jinja2"),
         "pandas": _version("pandas"),

@@ -190,8 +190,8 @@ try:
     cli.main(["build"])
 except SystemExit as stop:
     print("EXIT", stop.code)
-heavy = [m for m in ("rich", "pandas", "weasyprint", "matplotlib") if m in sys.modules]
-print("HEAVY=" + ",".join(heavy))
+heavy = ("rich", "pandas", "numpy", "pyarrow", "weasyprint", "pymupdf")
+print("HEAVY=" + ",".join(m for m in heavy if m in sys.modules))
 """
     # stderr on a terminal, where a build with work to do would start the live display.
     main, other = os.openpty()
