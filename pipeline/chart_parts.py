@@ -141,9 +141,16 @@ def _bar(amount: FoodAmount, top: float, show_forms: bool) -> FoodBar:
     )
 
 
-def food_column(totals: FoodTotals, n: int, index: CitationIndex) -> FoodColumn:
+@dataclass(frozen=True)
+class FoodPick:
+    """The foods a column shows, as frame positions in reading order, and whether forms differ."""
+
+    positions: tuple[int, ...]
+    show_forms: bool
+
+
+def pick_foods(totals: FoodTotals, n: int) -> FoodPick:
     """Pick a vitamin's top foods per serving, at least one for each form the data names."""
-    vitamin = totals.vitamin
 
     def rank(amount: FoodAmount) -> tuple:
         return (-amount.per_serving, amount.food, amount.food_id)
@@ -157,20 +164,40 @@ def food_column(totals: FoodTotals, n: int, index: CitationIndex) -> FoodColumn:
     chosen = pick_top(amounts, n, group=lambda a: a.forms, rank=rank)
     chosen.sort(key=rank)
     show_forms = totals.frame["forms"].nunique() > 1  # one form only: nothing to tell apart
-    cited = totals.amounts([position[a.food_id] for a in chosen], index)
+    return FoodPick(tuple(position[a.food_id] for a in chosen), show_forms)
+
+
+def food_column(totals: FoodTotals, pick: FoodPick, index: CitationIndex) -> FoodColumn:
+    """Draw a vitamin's picked foods as bars, citing their sources in reading order."""
+    cited = totals.amounts(pick.positions, index)
     top = max((a.per_serving for a in cited), default=1.0) or 1.0
-    bars = [_bar(amount, top, show_forms) for amount in cited]
+    bars = [_bar(amount, top, pick.show_forms) for amount in cited]
     unit = cited[0].unit if cited else ""
-    colour = VITAMIN_COLOURS.get(vitamin, "#000000")
+    colour = VITAMIN_COLOURS.get(totals.vitamin, "#000000")
     refs = tuple(sorted({n for bar in bars for n in bar.refs}))
-    return FoodColumn(vitamin, colour, tuple(bars), len(totals), unit, refs)
+    return FoodColumn(totals.vitamin, colour, tuple(bars), len(totals), unit, refs)
 
 
 def food_columns(
-    totals: Mapping[str, FoodTotals], vitamins: Sequence[str], n: int, index: CitationIndex
+    totals: Mapping[str, FoodTotals],
+    vitamins: Sequence[str],
+    n: int,
+    index: CitationIndex,
+    picks: dict[tuple[str, int], FoodPick] | None = None,
 ) -> tuple[FoodColumn, ...]:
-    """Pick the top foods of every vitamin, in column order."""
-    return tuple(food_column(totals[v], n, index) for v in vitamins)
+    """Draw the top foods of every vitamin, in column order, picking each at most once.
+
+    The picks depend on the vitamin and n alone and cost a pass over a large foods table,
+    so the chart's fitting, which renders many versions, keeps them in picks.
+    """
+    picks = {} if picks is None else picks
+    columns = []
+    for vitamin in vitamins:
+        pick = picks.get((vitamin, n))
+        if pick is None:
+            pick = picks[(vitamin, n)] = pick_foods(totals[vitamin], n)
+        columns.append(food_column(totals[vitamin], pick, index))
+    return tuple(columns)
 
 
 def duration_text(weeks: float | None) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipeline.chart_parts import FoodColumn, StudyCard, food_columns, key_studies
+from pipeline.chart_parts import FoodColumn, FoodPick, StudyCard, food_columns, key_studies
 from pipeline.chart_text import short_author, shorten
 from pipeline.context import DocMeta, doc_meta
 from pipeline.context_foods import FoodTotals, food_totals
@@ -255,6 +255,8 @@ class ChartData:
 
     tables: Mapping[str, pd.DataFrame]
     foods: Mapping[str, FoodTotals]
+    #: Each vitamin's picked foods per count shown, made once for all tries.
+    picks: dict[tuple[str, int], FoodPick] = field(default_factory=dict)
 
 
 def chart_data(tables: Mapping[str, pd.DataFrame]) -> ChartData:
@@ -286,7 +288,7 @@ def build_chart_context(
     index = CitationIndex(tables["sources"])  # numbered in reading order, left to right
     rows = role_rows(tables["vitamin_roles"], index, limits)
     cautions = chart_cautions(tables["cautions"], index)
-    foods = food_columns(data.foods, VITAMINS, limits.foods, index)
+    foods = food_columns(data.foods, VITAMINS, limits.foods, index, data.picks)
     studies, total = key_studies(tables["studies"], limits.studies, index)
     width, height = PAGES[settings.paper]
     return ChartContext(

@@ -130,3 +130,15 @@ def test_chart_context_is_the_same_size_for_a_large_data_set(many_studies) -> No
     assert [len(column.bars) for column in ctx.foods] == [5, 5, 5]
     assert len(ctx.studies) == 8
     assert ctx.studies_total > 300
+
+
+def test_the_charts_tries_reuse_their_food_picks_and_cite_the_same(many_studies) -> None:
+    """Every fitting try shows and cites the foods a fresh chart would, picked only once."""
+    data = chart_data(many_studies)
+    tries = [ChartLimits(7.0, 5, 8), ChartLimits(7.0, 5, 8, 120), ChartLimits(7.0, 4, 6)]
+    for limits in tries:
+        reused = build_chart_context(data, bundled_meta(), settings(), limits)
+        fresh = build_chart_context(chart_data(many_studies), bundled_meta(), settings(), limits)
+        assert reused.foods == fresh.foods
+        assert reused.references == fresh.references
+    assert sorted(n for _, n in data.picks) == [4, 4, 4, 5, 5, 5]  # one pick per vitamin and count
