@@ -101,6 +101,9 @@ def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> P
         if overflow > PREDICTION_MARGIN:
             # The measured level is the most compact of these: if it does not fit, none does.
             return Prediction(dict.fromkeys(rows, overflow), 1)
+        if all(other == rows[level] for other in rows.values()):
+            # No budget cuts anything (short statements): each level is the one measured.
+            return Prediction(dict.fromkeys(rows, overflow), 1)
         probe = make_probe(rows)
         html = chart_html(data, meta, settings, level, MEASURE_HEIGHT_MM, probe.rows)
         cells = marked_extents(render_document(html, base_dir=base))

@@ -175,53 +175,90 @@ def measured_level(phases: Sequence[Sequence[ChartLimits]]) -> ChartLimits:
     return same[-1]
 
 
+def _first_fit(
+    levels: Sequence[ChartLimits],
+    try_level: Callable[[int], tuple[bool, Fitted | None]],
+    predicted: Mapping[ChartLimits, float],
+    lo: int,
+) -> tuple[int | None, Fitted | None]:
+    """Find the first level from lo that fits, by prediction or by layout.
+
+    Levels predicted to overflow clearly are skipped, with every more generous one before
+    them. The first levels predicted to fit go next; failing those, the most compact level,
+    so that when even it does not fit one try settles the phase. Then a binary search runs
+    over the levels left between.
+    """
+    known = [predicted.get(level) for level in levels]
+    lo = max(
+        lo,
+        1
+        + max(
+            (i for i, o in enumerate(known) if o is not None and o > PREDICTION_MARGIN), default=-1
+        ),
+    )
+    last = len(levels) - 1
+    best: tuple[int, Fitted | None] | None = None
+    # The first two levels predicted to fit (the first may be a near call), then the last.
+    guesses = [i for i in range(lo, last + 1) if known[i] is not None][:2]
+    for index in (*guesses, last):
+        if index < lo or best is not None:
+            continue
+        ok, fitted = try_level(index)
+        if ok:
+            best = (index, fitted)
+        else:
+            lo = index + 1
+    if best is None:
+        return None, None
+    hi = best[0] - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        ok, fitted = try_level(mid)
+        if ok:
+            best, hi = (mid, fitted), mid - 1
+        else:
+            lo = mid + 1
+    return best
+
+
 def _search(
     levels: Sequence[ChartLimits],
     make_html: Callable[[ChartLimits, float | None], str],
     lay_out: Callable[[str], PageLayout],
     predicted: Mapping[ChartLimits, float],
 ) -> tuple[int | None, Fitted | None, int]:
-    """Find a phase's first level that fits; return it, its HTML and layout, and the tries.
+    """Find a phase's first level that fits; return it, its HTML and layout, and the layouts.
 
-    Levels predicted to overflow clearly are skipped, with every more generous one before
-    them. The first levels predicted to fit are laid out next; failing those, the most
-    compact level, so that when even it does not fit one layout settles the phase. Then a
-    binary search runs over the levels left between.
+    A level predicted to fit with room to spare counts as fitting without a layout of its
+    own; only the level chosen is laid out. Should that prove the prediction wrong, the
+    level and every more generous one fail, and the search goes on past it.
     """
+    tries = 0
+    trusted = dict(predicted)
 
-    def fits(index: int) -> Fitted | None:
+    def lay_out_level(index: int) -> Fitted | None:
+        nonlocal tries
         html = make_html(levels[index], None)
-        layout = lay_out(html)
+        layout, tries = lay_out(html), tries + 1
         return None if problems(layout) else (html, layout)
 
-    known = [predicted.get(level) for level in levels]
-    lo = 1 + max(
-        (i for i, over in enumerate(known) if over is not None and over > PREDICTION_MARGIN),
-        default=-1,
-    )
-    last, tries = len(levels) - 1, 0
-    best: tuple[int, Fitted] | None = None
-    # The first two levels predicted to fit (the first may be a near call), then the last.
-    guesses = [i for i in range(lo, last + 1) if known[i] is not None][:2]
-    for index in (*guesses, last):
-        if index < lo or best is not None:
-            continue
-        fitted, tries = fits(index), tries + 1
-        if fitted is None:
-            lo = index + 1
-        else:
-            best = (index, fitted)
-    if best is None:
-        return None, None, tries
-    hi = best[0] - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        fitted, tries = fits(mid), tries + 1
-        if fitted is None:
-            lo = mid + 1
-        else:
-            best, hi = (mid, fitted), mid - 1
-    return best[0], best[1], tries
+    def try_level(index: int) -> tuple[bool, Fitted | None]:
+        over = trusted.get(levels[index])
+        if over is not None and over < -PREDICTION_MARGIN:
+            return True, None  # fits by prediction; laid out only if chosen
+        fitted = lay_out_level(index)
+        return fitted is not None, fitted
+
+    lo = 0
+    while True:
+        index, fitted = _first_fit(levels, try_level, trusted, lo)
+        if index is None or fitted is not None:
+            return index, fitted, tries
+        fitted = lay_out_level(index)
+        if fitted is not None:
+            return index, fitted, tries
+        del trusted[levels[index]]  # the prediction was wrong: search past this level
+        lo = index + 1
 
 
 def fit_one_page(

@@ -205,7 +205,19 @@ def test_unpredicted_levels_before_the_predicted_fit_are_still_searched():
     predicted = {i: -10.0 for i in range(5, 10)}  # only the cut levels are predicted
     result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
     assert result.limits == levels[2]
-    assert tried[0] == 5
+    assert 5 not in tried  # predicted to fit with room: no layout unless it is the one chosen
+    assert 2 in tried and len(tried) <= 3
+
+
+def test_a_level_trusted_to_fit_is_still_laid_out_before_it_is_chosen():
+    levels = [ChartLimits(7.0, 5, 8, 400 - i) for i in range(8)]
+    # Predicted to fit with room from level 2, but really only from level 5.
+    make_html, lay_out, tried = _fake(5, levels)
+    predicted = {i: 20.0 - 10 * i for i in range(8)}
+    result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
+    assert result.limits == levels[5]
+    assert result.html == "5:None"
+    assert 2 in tried  # the wrong prediction was found out by laying it out
 
 
 def test_the_level_measured_is_the_first_phases_most_compact_showing_everything():
