@@ -92,22 +92,81 @@ READING = """## Reading the misses
 What the measurements say about where the time goes, from profiling the builds
 (`pyinstrument -m pipeline build --jobs 1 --force`):
 
-- **Parallel rendering** is bounded by the briefing: it is about two thirds of the serial
-  build, and one WeasyPrint document lays out in one process, so two cores cannot finish
-  sooner than the briefing alone. The other two documents render beside it.
-- **Engine overhead** comes from three places. The comparison chart is fitted to one page by
-  laying out candidate versions (a binary search over type size, statement length and
-  study count; about five layouts for the bundled data, the last one written as the PDF),
-  so it costs several times WeasyPrint's single render of the final HTML. The briefing's
-  two matplotlib figures and the matplotlib, pandas and WeasyPrint imports come next; then
-  the context and the Jinja rendering, a few tenths of a second. The handout is at the
-  engine's limit.
+- **Parallel rendering** is bounded by the briefing. A WeasyPrint document lays out in one
+  process, so no number of cores makes the build faster than its serial time less every
+  document but the longest; the *Parallel rendering* section prints that bound. Every
+  saving in the handout or the chart lowers the serial time and leaves the bound where it
+  is, so the ratio grows as they get cheaper. Meeting 0.65× on two cores would take
+  splitting the briefing into parts laid out in separate processes and joined afterwards,
+  which WeasyPrint cannot do for one document without losing its page numbers,
+  cross-references, bookmarks and tagged structure across the join.
+- **Engine overhead** is now mostly the comparison chart's fitting. Fitting a page means
+  laying out more than the page itself: one layout of the chart at its most compact
+  statements on a tall page, one of every statement the other budgets would show (the
+  probe), then the chosen version on the real page, which is written as the PDF. That is
+  three layouts where WeasyPrint alone does one, about a second more, plus the chart's PNG
+  and SVG drawn from its PDF by PyMuPDF (about 0.2 s). The briefing costs about half a
+  second over its render (context, Jinja, the HTML file; its row also carries the
+  WeasyPrint import, which the engine's column counts under everything else). On this
+  shared 2-core machine the same WeasyPrint render also varies by about ±15 % from run to
+  run. Meeting 1.10× would need the chart's fitting to cost nothing, for example a cache of
+  the fitted limits keyed by the data, which a cold build by definition does not have.
 - **Growth with foods** costs only loading, validation and the vectorised food sums; pages
   and rendering stay the same. Validation of a million rows is about 2 s of it.
 - **Growth with studies**: each summary-of-findings table shows at most its 12 strongest
   studies, the effects figure 12 per panel, and uncited sources are counted rather than
   listed beyond 30. A small data set shows everything and so has fewer pages; once every
-  table is full the page count stops growing (compare the two largest sizes).
+  table is full the page count stops growing (a run at commit `dd88074` with
+  `--studies-sizes 10 100 1000 10000` gave 22 pages for both 1,000 and 10,000). Identical
+  counts at every size would mean padding a small briefing with empty space, which no
+  reader is served by, so this miss is by design.
+
+## What each optimisation bought
+
+Each was profiled before and measured after; the outputs stayed the same unless said.
+
+- **Food sums vectorised** (numpy on factorised codes, shared by the documents): context for
+  a 1,000,000-row foods table from about 8 s to 0.2 s per document.
+- **Studies bounded per table** (the 12 strongest by design, never by result; sources
+  counted beyond 30): 1,000 studies gave a 154-page briefing in 143 s, now 22 pages;
+  10,000 studies still give 22.
+- **Data files hashed once per build**, not once for the keys and again for the fingerprint.
+- **Worker-pool modules imported only when a pool starts**: about 35 ms of a 0.2 s no-op
+  build.
+- **Chart body in two floats instead of flexbox**: each chart layout about twice as fast,
+  PNG pixel-identical.
+- **Chart PDF written from the layout that fitted**: one chart layout (0.6 to 0.8 s) less.
+- **Chart fitting predicted from a probe of its cells** instead of a binary search over
+  layouts: five chart layouts to three for the bundled data, about 1.4 s; the same limits
+  chosen and the PNG byte-identical.
+- **Probe cells packed several to a row**: the probe's layout about a quarter cheaper
+  (0.81 s to 0.60 s).
+- **Clear predictions trusted until chosen**: a level predicted to fit with room is laid
+  out only if it is the one chosen, and a probe with nothing to measure (no statement cut
+  at any budget) is skipped. Generated data with short statements: six chart layouts to
+  four.
+- **The chart's food picks made once per vitamin and count**, not once per fitting try:
+  each try had been ranking the whole foods table again, about 0.2 s a try at a million
+  foods. A million foods now cost 2.7 s over a thousand (11.96 s against 9.23 s), down
+  from 5.3 s.
+- **Study cards in `minmax(0, 1fr)` grid columns**: about 9 % off each chart layout
+  (0.73 s to 0.66 s), PNG byte-identical.
+- **Briefing figures drawn by the templates** (tables of text with small inline SVG marks)
+  instead of matplotlib: about 1.5 s per cold build, matplotlib's import and two
+  constrained-layout draws; the figures' labels are now real, tagged text.
+
+Considered and not kept:
+
+- **One WeasyPrint `FontConfiguration` per worker**: the stylesheets declare no
+  `@font-face`, so creating one costs a few milliseconds per render; nothing to share.
+- **Reading only the columns a document needs**: validation reads every column of every
+  table anyway, and the documents are given the validated tables, so there is no second
+  read to narrow.
+- **Freezing the garbage collector or raising its thresholds** while WeasyPrint renders:
+  no change beyond the run-to-run noise.
+- **A cache of the chart's fitted limits between builds**: a cold build, which the target
+  measures, has none; a rebuild would still have to lay out the cached level and its more
+  generous neighbour to trust it, two layouts against the prediction's three.
 """
 
 
