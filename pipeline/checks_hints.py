@@ -64,7 +64,8 @@ def _separators(s: str) -> str | None:
 def _unit(s: str) -> str | None:
     # A unit starts with a letter or a sign like % or °; "12;5" is a typo, not 12 of ";5".
     match = re.fullmatch(r"([+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*((?:[^\W\d_]|[%°‰]).*)", s)
-    if match:
+    # A letter with digits right after it ("20x7", "2o17") is a typo too; "µg/100 g" is a unit.
+    if match and not re.search(r"\d", re.split(r"[\s/]", match.group(2))[0]):
         number = match.group(1).replace(",", ".")
         return f"unit inside the number? write {number}; the unit has its own column"
     return None
