@@ -100,11 +100,10 @@ def predict_overflows(
     probe: Probe,
     heights: Mapping[str, float],
     measured: Measured,
-    rows_by_level: Mapping[ChartLimits, Sequence[AspectRow]],
 ) -> dict[ChartLimits, float]:
-    """Predict, for each predictable level, how far it reaches below the page.
+    """Predict, for each level the probe holds, how far it reaches below the page.
 
-    Negative values are room to spare.
+    Negative values are room to spare. The probe is made from the predictable levels.
     """
 
     def table(level: ChartLimits) -> float:
@@ -114,7 +113,7 @@ def predict_overflows(
     base = table(measured.level)
     body = max(measured.main_bottom, measured.side_bottom)
     found = {}
-    for level in predictable(rows_by_level, measured.level):
+    for level in probe.keys:
         main = measured.main_bottom + table(level) - base
         found[level] = measured.needed + max(main, measured.side_bottom) - body - measured.available
     return found

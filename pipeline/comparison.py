@@ -96,7 +96,7 @@ def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> P
         if measured is None:
             return Prediction({}, 1)
         shaped = [other for phase in phases for other in phase if same_shape(other, level)]
-        rows = predictable({other: chart_rows(data, other) for other in (level, *shaped)}, level)
+        rows = predictable(chart_rows(data, (level, *shaped)), level)
         overflow = measured.needed - available
         if overflow > PREDICTION_MARGIN:
             # The measured level is the most compact of these: if it does not fit, none does.
@@ -108,7 +108,7 @@ def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> P
         html = chart_html(data, meta, settings, level, MEASURE_HEIGHT_MM, probe.rows)
         cells = marked_extents(render_document(html, base_dir=base))
         heights = {key: bottom - top for key, (top, bottom) in cells.items()}
-        return Prediction(predict_overflows(probe, heights, measured, rows), 2)
+        return Prediction(predict_overflows(probe, heights, measured), 2)
 
     return predict
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -264,10 +264,17 @@ def chart_data(tables: Mapping[str, pd.DataFrame]) -> ChartData:
     return ChartData(tables, {v: food_totals(tables["foods"], v) for v in VITAMINS})
 
 
-def chart_rows(data: ChartData, limits: ChartLimits) -> tuple[AspectRow, ...]:
-    """Return the roles table's rows for these limits, with the chart's reference numbers."""
+def chart_rows(
+    data: ChartData, levels: Iterable[ChartLimits]
+) -> dict[ChartLimits, tuple[AspectRow, ...]]:
+    """Return the roles table's rows at each of these limits, with the chart's reference numbers.
+
+    The table is the first thing the chart cites, and every limit cites the same sources in
+    the same order, so one index numbers them all as each chart would.
+    """
     tables = data.tables
-    return role_rows(tables["vitamin_roles"], CitationIndex(tables["sources"]), limits)
+    index = CitationIndex(tables["sources"])
+    return {limits: role_rows(tables["vitamin_roles"], index, limits) for limits in levels}
 
 
 def build_chart_context(
