@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from pipeline.context import as_template_vars, briefing_context, handout_context
+from pipeline.context.briefing import as_template_vars, briefing_context, handout_context
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.render import render
@@ -13,7 +13,7 @@ from pipeline.render import render
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pipeline.meta import DatasetMeta
+    from pipeline.dataset import DatasetMeta
     from pipeline.settings import Settings
 
 #: The handout is a sheet to hand over: it must fit on both sides of one page.
@@ -24,7 +24,7 @@ def _artifacts(
     name: str, html: str, meta: DatasetMeta, settings: Settings, max_pages: int | None = None
 ) -> list[Artifact]:
     """Render one document's HTML to PDF and return both files."""
-    from pipeline.pdf import html_to_pdf
+    from pipeline.pdf.engine import html_to_pdf
 
     result = html_to_pdf(
         html,

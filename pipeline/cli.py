@@ -15,8 +15,8 @@ from pipeline import __version__
 from pipeline.settings import DOCUMENTS, PAPER_SIZES, Settings
 
 if TYPE_CHECKING:
-    from pipeline.build import BuildResult, DocumentStatus
-    from pipeline.progress import Progress
+    from pipeline.build.progress import Progress
+    from pipeline.build.run import BuildResult, DocumentStatus
 
 T = TypeVar("T")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "pdf/a-3a", "pdf/a-2b", "pdf/a-4u")
@@ -54,7 +54,7 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     Exit status: 0 valid (warnings allowed), 1 invalid data (a malformed datapackage.json
     included), 2 usage error (unknown option, no data folder, no datapackage.json in it).
     """
-    from pipeline.schema import PACKAGE_FILE
+    from pipeline.validate.schema import PACKAGE_FILE
 
     settings = Settings().with_overrides(data_dir=data_dir)
     if not settings.data_dir.is_dir():
@@ -64,7 +64,7 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     # numpy's BLAS threads would only spin beside the validator's own threads.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from pipeline.report import format_report
-    from pipeline.validate import validate_package
+    from pipeline.validate.package import validate_package
 
     result = validate_package(settings.data_dir)
     click.echo(format_report(result.report, fmt, base=Path.cwd()), nl=False)
@@ -147,7 +147,7 @@ def _build(
     settings: Settings, force: bool, jobs: int, *, quiet: bool, verbose: bool
 ) -> BuildResult:
     """Build with progress shown; on failure show the table (failed rows too), then re-raise."""
-    from pipeline.build import DocumentsFailed, build
+    from pipeline.build.run import DocumentsFailed, build
 
     try:
         # The display stops before anything else is printed, the error included.
@@ -163,7 +163,7 @@ def _build(
 
 def _reporter(quiet: bool, verbose: bool) -> AbstractContextManager[Progress]:
     """Choose how progress shows: nothing, a live display on a terminal, or plain lines."""
-    from pipeline.progress import LiveReporter, PlainReporter
+    from pipeline.build.progress import LiveReporter, PlainReporter
 
     stream = sys.stderr
     if quiet:
@@ -177,7 +177,7 @@ def _reporter(quiet: bool, verbose: bool) -> AbstractContextManager[Progress]:
 @out_option
 def clean(out_dir: Path | None) -> None:
     """Remove what k2brief generated in the output folder, and nothing else."""
-    from pipeline.clean import clean as run_clean
+    from pipeline.build.clean import clean as run_clean
 
     settings = Settings().with_overrides(out_dir=out_dir)
     removed = _run(lambda: run_clean(settings.out_dir))
@@ -197,7 +197,7 @@ def clean(out_dir: Path | None) -> None:
 )
 def dist(data_dir: Path | None, out_dir: Path | None, dist_dir: Path) -> None:
     """Pack the built PDFs, HTML, chart images and manifest into a reproducible zip."""
-    from pipeline.dist import make_archive
+    from pipeline.build.dist import make_archive
 
     settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir)
     target = _run(lambda: make_archive(settings.out_dir, settings.data_dir, dist_dir))
@@ -211,7 +211,7 @@ def dist(data_dir: Path | None, out_dir: Path | None, dist_dir: Path) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
 def watch(data_dir: Path | None, out_dir: Path | None, paper: str | None, jobs: int | None) -> None:
     """Rebuild what changed each time a data file, template or style is saved."""
-    from pipeline.watch import watch as run_watch
+    from pipeline.build.watch import watch as run_watch
 
     settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir, paper=paper)
     if not settings.data_dir.is_dir():

@@ -12,7 +12,7 @@ from pipeline.errors import BuildError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pipeline.meta import DatasetMeta
+    from pipeline.dataset import DatasetMeta
     from pipeline.outputs import Artifact
     from pipeline.settings import Settings
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, str] = {
     "briefing": "pipeline.briefing:produce_briefing",
     "handout": "pipeline.briefing:produce_handout",
-    "comparison-chart": "pipeline.comparison:produce_chart",
+    "comparison-chart": "pipeline.chart.produce:produce_chart",
 }
 #: The tables each document reads (None: every table). A change to any other table leaves
 #: the document up to date; reading an undeclared table fails the build, so this stays true.
@@ -59,7 +59,7 @@ class DeclaredTables(Mapping[str, "pd.DataFrame"]):
 
 def data_files_used(document: str, data_dir: Path) -> set[str] | None:
     """Name the data files a document depends on: the descriptor and its tables' files."""
-    from pipeline.meta import table_files
+    from pipeline.dataset import table_files
 
     declared, files = TABLES.get(document), table_files(data_dir)
     if declared is None or not files:

@@ -57,10 +57,10 @@ print(json.dumps({"import_seconds": imported, "documents": documents}))
 CHART_HTML = """
 import sys
 from pathlib import Path
-from pipeline.comparison import render_chart
-from pipeline.meta import load_meta
+from pipeline.chart.produce import render_chart
+from pipeline.dataset import load_meta
 from pipeline.settings import Settings
-from pipeline.validate import validate_package
+from pipeline.validate.package import validate_package
 data, target = Path(sys.argv[1]), Path(sys.argv[2])
 settings = Settings(data_dir=data, out_dir=target.parent)
 chart = render_chart(validate_package(data).tables, load_meta(data), settings)

@@ -19,8 +19,8 @@ import bench_common
 import bench_engine
 import bench_growth
 
-from pipeline.comparison import ChartBuild, render_chart
-from pipeline.validate import validate_package
+from pipeline.chart.produce import ChartBuild, render_chart
+from pipeline.validate.package import validate_package
 
 SUMMARY = """document           status      pages      size  seconds
 briefing           built          20   711 KiB    12.06

@@ -9,7 +9,7 @@ from xml.etree.ElementTree import Element
 import pytest
 import tinyhtml5
 
-from pipeline.context import briefing_context
+from pipeline.context.briefing import briefing_context
 from pipeline.render import fmt_number
 from tests.test_briefing_support import DOCS, bundled_build, bundled_meta, bundled_tables, settings
 

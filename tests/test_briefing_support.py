@@ -17,9 +17,9 @@ import pandas as pd
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
-from pipeline.meta import DatasetMeta, load_meta
+from pipeline.dataset import DatasetMeta, load_meta
 from pipeline.settings import PROJECT_ROOT, Settings
-from pipeline.validate import validate_package
+from pipeline.validate.package import validate_package
 
 DATA = PROJECT_ROOT / "data"
 DOCS = ("briefing", "handout")

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build as build_module
-from pipeline import documents, manifest
+from pipeline import documents
+from pipeline.build import manifest
+from pipeline.build import run as build_module
+from pipeline.dataset import load_meta
 from pipeline.documents import DeclaredTables
 from pipeline.errors import BuildError
-from pipeline.meta import load_meta
 from pipeline.outputs import Artifact
 from pipeline.settings import Settings
 from tests.test_briefing_support import copy_data, set_cell

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import build as build_module
-from pipeline import documents, manifest
+from pipeline import documents
+from pipeline.build import manifest
+from pipeline.build import run as build_module
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import Settings
@@ -136,7 +137,7 @@ def test_concurrent_build_is_refused(project: Settings) -> None:
 
 
 def test_clean_removes_only_generated_files(project: Settings) -> None:
-    from pipeline.clean import clean
+    from pipeline.build.clean import clean
 
     build_module.build(project)
     (project.out_dir / "notes.txt").write_text("mine")
@@ -148,7 +149,7 @@ def test_clean_removes_only_generated_files(project: Settings) -> None:
 def test_dist_archive_is_reproducible(project: Settings, tmp_path: Path) -> None:
     import zipfile
 
-    from pipeline.dist import make_archive
+    from pipeline.build.dist import make_archive
 
     (project.data_dir / "datapackage.json").write_text(
         json.dumps({"created": "2026-11-20T00:00:00Z", "resources": [{"path": "t.csv"}]})

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import build as build_module
 from pipeline import cli
+from pipeline.build import run as build_module
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import PROJECT_ROOT, Settings

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import build as build_module
-from pipeline import cli, workers
+from pipeline import cli
+from pipeline.build import run as build_module
+from pipeline.build import workers
+from pipeline.build.progress import STEP, Event, PlainReporter
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
-from pipeline.progress import STEP, Event, PlainReporter
 from pipeline.settings import Settings
 from tests.test_build_incremental import project  # noqa: F401 - the shared fixture
 
@@ -177,7 +178,9 @@ def test_a_build_with_nothing_to_do_imports_no_heavy_library(
     code = f"""
 import sys
 from pathlib import Path
-from pipeline import build, cli, documents, manifest
+from pipeline import cli, documents
+from pipeline.build import run as build
+from pipeline.build import manifest
 from pipeline.settings import Settings
 documents.REGISTRY = build.REGISTRY = {{"one": "x:y", "two": "x:y"}}
 manifest.ENTRY_TEMPLATES = {{"one": "one.html.j2", "two": "two.html.j2"}}

@@ -13,11 +13,11 @@ import pytest
 import tinyhtml5
 from pypdf import PdfReader
 
-from pipeline.context import CHART_TOP_FOODS, briefing_context
-from pipeline.context_charts import Numbered, food_figure, forest_figure
-from pipeline.context_studies import ForestPanel, StudyRow
-from pipeline.figure_scale import scale_for
-from pipeline.palette import DIRECTION_STYLE, VITAMIN_COLOURS
+from pipeline.context.briefing import CHART_TOP_FOODS, briefing_context
+from pipeline.context.figures import Numbered, food_figure, forest_figure
+from pipeline.context.palette import DIRECTION_STYLE, VITAMIN_COLOURS
+from pipeline.context.scale import scale_for
+from pipeline.context.studies import ForestPanel, StudyRow
 from pipeline.render import fmt_number, make_environment
 from pipeline.settings import TEMPLATES_DIR
 from tests.test_briefing_support import bundled_build, bundled_meta, bundled_tables, settings

@@ -17,16 +17,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from pipeline.comparison import (
-    ChartBuild,
-    chart_html,
-    chart_predictor,
-    produce_chart,
-    render_chart,
-)
-from pipeline.context_chart import MARGIN_MM, MIN_PT, chart_data, content_height_mm
-from pipeline.errors import BuildError
-from pipeline.fit import (
+from pipeline.chart.context import MARGIN_MM, MIN_PT, chart_data, content_height_mm
+from pipeline.chart.fit import (
     MEASURE_HEIGHT_MM,
     PREDICTION_MARGIN,
     PX_PER_MM,
@@ -35,11 +27,19 @@ from pipeline.fit import (
     needed_mm,
     problems,
 )
-from pipeline.meta import load_meta
-from pipeline.pdf import layout_boxes
-from pipeline.pdf_images import PNG_DPI
+from pipeline.chart.produce import (
+    ChartBuild,
+    chart_html,
+    chart_predictor,
+    produce_chart,
+    render_chart,
+)
+from pipeline.dataset import load_meta
+from pipeline.errors import BuildError
+from pipeline.pdf.engine import layout_boxes
+from pipeline.pdf.images import PNG_DPI
 from pipeline.settings import DEFAULT_DATA_DIR, Settings
-from pipeline.validate import validate_package
+from pipeline.validate.package import validate_package
 from tests.conftest import build_package
 
 #: Landscape page sizes in PDF points.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.chart_parts import (
+from pipeline.chart.parts import (
     amount_text,
     duration_text,
     forms_text,
@@ -13,8 +13,8 @@ from pipeline.chart_parts import (
     pick_top,
     size_text,
 )
-from pipeline.chart_text import ELLIPSIS, opening_clause, sentences, short_author, shorten
-from pipeline.context_refs import CitationIndex
+from pipeline.chart.text import ELLIPSIS, opening_clause, sentences, short_author, shorten
+from pipeline.context.citations import CitationIndex
 
 CLAIM = "In rats, high-K2 diets cut arterial calcium by half."
 MIDDLE = "A trial of MK-7 with vitamin D found no effect on valve calcification."

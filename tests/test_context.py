@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.context import briefing_context, handout_context
-from pipeline.context_foods import food_amounts
-from pipeline.meta import load_meta
+from pipeline.context.briefing import briefing_context, handout_context
+from pipeline.context.foods import food_amounts
+from pipeline.dataset import load_meta
 from tests.test_briefing_support import (
     bundled_meta,
     bundled_tables,

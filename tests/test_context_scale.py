@@ -8,16 +8,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.context import (
+from pipeline.chart.context import ChartLimits, build_chart_context, chart_data
+from pipeline.context.briefing import (
     BRIEFING_STUDIES_PER_GROUP,
     FOREST_PER_PANEL,
     briefing_context,
     handout_context,
 )
-from pipeline.context_chart import ChartLimits, build_chart_context, chart_data
-from pipeline.context_foods import BASIS_G, food_totals, rank_foods
-from pipeline.context_refs import CitationIndex, records
-from pipeline.context_studies import GROUPS
+from pipeline.context.citations import CitationIndex, records
+from pipeline.context.foods import BASIS_G, food_totals, rank_foods
+from pipeline.context.studies import GROUPS
 from tests.test_briefing_support import bundled_meta, settings, tables_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))

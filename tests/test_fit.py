@@ -6,9 +6,8 @@ from itertools import pairwise
 
 import pytest
 
-from pipeline.context_chart import MIN_PT, ChartLimits
-from pipeline.errors import BuildError
-from pipeline.fit import (
+from pipeline.chart.context import MIN_PT, ChartLimits
+from pipeline.chart.fit import (
     PREDICTION_MARGIN,
     Prediction,
     fit_one_page,
@@ -16,7 +15,8 @@ from pipeline.fit import (
     measured_level,
     problems,
 )
-from pipeline.pdf import BoxRect, PageLayout
+from pipeline.errors import BuildError
+from pipeline.pdf.engine import BoxRect, PageLayout
 
 CONTENT = (30.0, 30.0, 1000.0, 700.0)
 

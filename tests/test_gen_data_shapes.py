@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import gen_data
 from bench_growth import FOODS_SERIES_STUDIES, STUDIES_SERIES_FOODS
 
-from pipeline.validate import validate_package
+from pipeline.validate.package import validate_package
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.checks_hints import number_hint
+from pipeline.validate.hints import number_hint
 
 
 @pytest.mark.parametrize(

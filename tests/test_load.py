@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import pipeline.load as load
-import pipeline.validate_parse as parse
-from pipeline.load import Where, parse_csv, read_table
+import pipeline.load.parse as parse
+import pipeline.load.read as load
+from pipeline.load.read import Where, parse_csv, read_table
 
 WHERE = Where("t.csv", "t")
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import pipeline.load as load
-from pipeline.load import Where, parse_csv
+import pipeline.load.read as load
+from pipeline.load.read import Where, parse_csv
 
 WHERE = Where("t.csv", "t")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")

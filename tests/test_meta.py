@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.meta import build_date, dataset_hash
+from pipeline.dataset import build_date, dataset_hash
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -183,7 +183,7 @@ def _overflowing_text(html: str) -> list[tuple[int, str]]:
     import weasyprint
     from weasyprint.formatting_structure import boxes
 
-    from pipeline.pdf import make_fetcher
+    from pipeline.pdf.engine import make_fetcher
     from pipeline.settings import TEMPLATES_DIR
 
     document = weasyprint.HTML(
@@ -205,8 +205,8 @@ def _overflowing_text(html: str) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_nothing_overflows_the_page_even_with_unbreakable_cells(tmp_path, paper: str):
-    from pipeline.context import briefing_context
-    from pipeline.meta import load_meta
+    from pipeline.context.briefing import briefing_context
+    from pipeline.dataset import load_meta
     from tests.test_briefing_support import copy_data, set_cell, tables_of
 
     data = copy_data(tmp_path / "data")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from pipeline.progress import (
+from pipeline.build.progress import (
     BUILT,
     FAILED,
     QUEUED,
@@ -21,7 +21,7 @@ from pipeline.settings import TEMPLATES_DIR
 
 
 def test_weasyprint_steps_are_caught_and_named() -> None:
-    from pipeline.pdf import html_to_pdf
+    from pipeline.pdf.engine import html_to_pdf
 
     steps: list[str] = []
     html = "<html lang=en><body style='font-family: Inter'><p>one</p></body></html>"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from pipeline.report import CODES, Finding, Task, format_report, make_report
-from pipeline.rules import RULES
+from pipeline.validate.rules import RULES
 
 BASE = Path("/work/k2")
 FOODS = "/work/k2/data/foods.csv"

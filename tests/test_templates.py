@@ -11,8 +11,8 @@ import jinja2
 import pytest
 
 from pipeline.briefing import render_html
-from pipeline.context import briefing_context, handout_context
-from pipeline.meta import load_meta
+from pipeline.context.briefing import briefing_context, handout_context
+from pipeline.dataset import load_meta
 from pipeline.settings import PROJECT_ROOT, TEMPLATES_DIR
 from tests.test_briefing_support import copy_data, set_cell, settings, tables_of
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.validate import validate_package
+from pipeline.validate.package import validate_package
 from tests.conftest import FIXTURES, build_package
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())

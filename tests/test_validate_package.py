@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.report import CODES
-from pipeline.validate import validate_package
+from pipeline.validate.package import validate_package
 from tests.conftest import CONTRACT, FIXTURES, ROOT, build_package
 
 CODES_TESTED_ELSEWHERE = {"file-too-large"}  # tests/test_load.py, with a lowered limit
@@ -82,7 +82,8 @@ def test_text_that_looks_missing_stays_text_in_the_tables(make_package) -> None:
 def test_validation_does_not_import_pandas(make_package) -> None:
     data_dir = make_package(FIXTURES / "invalid" / "primary-key-duplicate")
     code = (
-        "import sys; from pathlib import Path; from pipeline.validate import validate_package\n"
+        "import sys; from pathlib import Path\n"
+        "from pipeline.validate.package import validate_package\n"
         f"r = validate_package(Path({str(data_dir)!r}))\n"
         "print(len(r.report.findings), 'pandas' in sys.modules)"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
-from pipeline import build as build_module
-from pipeline import watch as watch_module
+from pipeline.build import run as build_module
+from pipeline.build import watch as watch_module
 from pipeline.errors import BuildError
 from pipeline.settings import Settings
 from tests.test_build_incremental import project  # noqa: F401 - the shared fixture

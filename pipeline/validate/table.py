@@ -11,13 +11,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.checks_cells import Column, Place, check_column
-from pipeline.checks_header import check_header
-from pipeline.checks_text import lengths
-from pipeline.load import RawTable, Where
+from pipeline.arrow import ints
+from pipeline.load.read import RawTable, Where
 from pipeline.report import Finding
-from pipeline.schema import Field, Resource
-from pipeline.validate_arrow import ints
+from pipeline.validate.cells import Column, Place, check_column
+from pipeline.validate.header import check_header
+from pipeline.validate.schema import Field, Resource
+from pipeline.validate.text import lengths
 
 THREADED_ROWS = 100_000
 ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64()}

@@ -7,16 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context_charts import (
+from pipeline.context.citations import CitationIndex, Reference
+from pipeline.context.figures import (
     FoodFigure,
     ForestFigure,
     Numbered,
     food_figure,
     forest_figure,
 )
-from pipeline.context_foods import BASIS_G, FoodRanking, rank_all
-from pipeline.context_refs import CitationIndex, Reference
-from pipeline.context_studies import (
+from pipeline.context.foods import BASIS_G, FoodRanking, rank_all
+from pipeline.context.studies import (
     ForestPanel,
     StudyGroup,
     TrialTally,
@@ -24,7 +24,7 @@ from pipeline.context_studies import (
     study_groups,
     trial_tally,
 )
-from pipeline.context_tables import (
+from pipeline.context.tables import (
     Caution,
     Contributor,
     Dose,
@@ -44,7 +44,7 @@ from pipeline.context_tables import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pipeline.meta import DatasetMeta
+    from pipeline.dataset import DatasetMeta
     from pipeline.settings import Settings
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}

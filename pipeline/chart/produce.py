@@ -6,14 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.chart_estimate import (
-    Measured,
-    make_probe,
-    predict_overflows,
-    predictable,
-    same_shape,
-)
-from pipeline.context_chart import (
+from pipeline.chart.context import (
     ChartData,
     ChartLimits,
     ProbeRow,
@@ -22,8 +15,14 @@ from pipeline.context_chart import (
     chart_rows,
     content_height_mm,
 )
-from pipeline.errors import BuildError
-from pipeline.fit import (
+from pipeline.chart.estimate import (
+    Measured,
+    make_probe,
+    predict_overflows,
+    predictable,
+    same_shape,
+)
+from pipeline.chart.fit import (
     MEASURE_HEIGHT_MM,
     PREDICTION_MARGIN,
     PX_PER_MM,
@@ -34,15 +33,16 @@ from pipeline.fit import (
     needed_mm,
     problems,
 )
+from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.render import render
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pipeline.meta import DatasetMeta
-    from pipeline.pdf import PdfResult
-    from pipeline.pdf_images import PageImages
+    from pipeline.dataset import DatasetMeta
+    from pipeline.pdf.engine import PdfResult
+    from pipeline.pdf.images import PageImages
     from pipeline.settings import Settings
 
 NAME = "comparison-chart"
@@ -74,7 +74,7 @@ def chart_html(
 
 def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> Predictor:
     """Predict the statement budgets' fit from the chart at one budget and a probe of its cells."""
-    from pipeline.pdf import layout_boxes, marked_extents, render_document
+    from pipeline.pdf.engine import layout_boxes, marked_extents, render_document
 
     base = settings.templates_dir
     available = content_height_mm(settings.paper) * PX_PER_MM
@@ -117,8 +117,8 @@ def render_chart(
     tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
 ) -> ChartBuild:
     """Fit the chart on one page, render its PDF and draw the SVG and PNG from that PDF."""
-    from pipeline.pdf import layout_boxes, render_document, write_pdf
-    from pipeline.pdf_images import page_images
+    from pipeline.pdf.engine import layout_boxes, render_document, write_pdf
+    from pipeline.pdf.images import page_images
 
     data = chart_data(tables)
     fitted = fit_one_page(

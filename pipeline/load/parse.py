@@ -20,8 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from pipeline.validate_arrow import texts
-from pipeline.validate_scan import Records
+from pipeline.arrow import texts
+from pipeline.load.scan import Records
 
 PIECE_BYTES = 16 * 2**20
 MAX_FIELD = 512 * 2**20

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.documents import data_files_used
-from pipeline.meta import data_files
+from pipeline.dataset import data_files
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from pipeline.build import BuildResult, build
+from pipeline.build.run import BuildResult, build
 from pipeline.errors import InvalidDataError, K2BriefError
 from pipeline.settings import Settings
 

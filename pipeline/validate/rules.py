@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.validate_arrow import flags, text, texts, values
+from pipeline.arrow import flags, text, texts, values
 
 Tables = Mapping[str, pa.Table]
 SEPARATOR = text("\x1f")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from pipeline.load.parse import RaggedRow, parse_fast, parse_slow
+from pipeline.load.scan import scan_bytes, scan_records, utf8_valid
 from pipeline.report import Finding
-from pipeline.validate_parse import RaggedRow, parse_fast, parse_slow
-from pipeline.validate_scan import scan_bytes, scan_records, utf8_valid
 
 MAX_FILE_BYTES = 512 * 2**20
 MAP_BYTES = 16 * 2**20

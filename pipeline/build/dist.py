@@ -6,8 +6,8 @@ import zipfile
 from pathlib import Path
 
 from pipeline.errors import BuildError
-from pipeline.manifest import MANIFEST, SUMS, read_manifest
-from pipeline.meta import load_meta
+from pipeline.build.manifest import MANIFEST, SUMS, read_manifest
+from pipeline.dataset import load_meta
 from pipeline.outputs import Artifact, write_all
 
 

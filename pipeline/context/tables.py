@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.context_refs import Citation, CitationIndex, number, records, text
+from pipeline.context.citations import Citation, CitationIndex, number, records, text
 
 ASPECT_LABELS = {
     "primary-role": "Primary role",

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.validate_arrow import flags, values
+from pipeline.arrow import flags, values
 
 
 def _lut(members: list[int]) -> np.ndarray:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import workers
+from pipeline.build import workers
 from pipeline.documents import REGISTRY, producer
 from pipeline.errors import BuildError, InvalidDataError
-from pipeline.manifest import (
+from pipeline.build.manifest import (
     MANIFEST,
     SUMS,
     Inputs,
@@ -27,9 +27,9 @@ from pipeline.manifest import (
     versions,
 )
 from pipeline.outputs import Artifact, write_all
-from pipeline.progress import QUEUED, STARTED, STEP, UP_TO_DATE, Event, Progress, weasyprint_steps
+from pipeline.build.progress import QUEUED, STARTED, STEP, UP_TO_DATE, Event, Progress, weasyprint_steps
 from pipeline.settings import Settings
-from pipeline.workers import Outcome
+from pipeline.build.workers import Outcome
 
 LOCK = ".k2brief.lock"
 # Set in the parent just before forking workers, so the tables are inherited, not pickled.
@@ -123,7 +123,7 @@ def _produce(name: str) -> tuple[list[Artifact], float]:
 
 def _validated_tables(settings: Settings) -> Mapping[str, Any]:
     """Validate the data package and return its typed tables, or stop the build."""
-    from pipeline.validate import validate_package
+    from pipeline.validate.package import validate_package
 
     result = validate_package(settings.data_dir)
     if not result.report.valid:
@@ -208,7 +208,7 @@ def _render(
     settings: Settings, names: list[str], jobs: int, progress: Progress, data: Mapping[str, str]
 ) -> dict[str, Outcome]:
     """Validate the data, then render the named documents from its tables."""
-    from pipeline.meta import load_meta
+    from pipeline.dataset import load_meta
 
     # The files were hashed for the build keys; a million-row table is not hashed twice.
     hashes = tuple((path.removeprefix("data/"), digest) for path, digest in data.items())

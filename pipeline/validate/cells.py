@@ -14,12 +14,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.checks_hints import enum_hint, number_hint, pattern_hint, shown
-from pipeline.checks_text import controls, edge_flags, markup
-from pipeline.load import Where
+from pipeline.arrow import flags, ints, mask, null, texts, values
+from pipeline.load.read import Where
 from pipeline.report import Finding
-from pipeline.schema import Field
-from pipeline.validate_arrow import flags, ints, mask, null, texts, values
+from pipeline.validate.hints import enum_hint, number_hint, pattern_hint, shown
+from pipeline.validate.schema import Field
+from pipeline.validate.text import controls, edge_flags, markup
 
 MAX_CELL_CHARS = 10_000
 NUMBER = r"^[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*$"

@@ -7,17 +7,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipeline.chart_parts import FoodColumn, FoodPick, StudyCard, food_columns, key_studies
-from pipeline.chart_text import short_author, shorten
-from pipeline.context import DocMeta, doc_meta
-from pipeline.context_foods import FoodTotals, food_totals
-from pipeline.context_refs import CitationIndex, records, text
-from pipeline.context_tables import ASPECT_LABELS, EVIDENCE_LABELS
+from pipeline.chart.parts import FoodColumn, FoodPick, StudyCard, food_columns, key_studies
+from pipeline.chart.text import short_author, shorten
+from pipeline.context.briefing import DocMeta, doc_meta
+from pipeline.context.citations import CitationIndex, records, text
+from pipeline.context.foods import FoodTotals, food_totals
+from pipeline.context.tables import ASPECT_LABELS, EVIDENCE_LABELS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pipeline.meta import DatasetMeta
+    from pipeline.dataset import DatasetMeta
     from pipeline.settings import Settings
 
 VITAMINS = ("K1", "K2", "D")

@@ -10,15 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context_foods import CONFIDENCE_LABELS, CONFIDENCE_ORDER
-from pipeline.context_studies import DIRECTION_ORDER
-from pipeline.figure_scale import Scale, Tick, scale_for
-from pipeline.palette import DIRECTION_STYLE, OKABE_ITO, VITAMIN_COLOURS
+from pipeline.context.foods import CONFIDENCE_LABELS, CONFIDENCE_ORDER
+from pipeline.context.palette import DIRECTION_STYLE, OKABE_ITO, VITAMIN_COLOURS
+from pipeline.context.scale import Scale, Tick, scale_for
+from pipeline.context.studies import DIRECTION_ORDER
 
 if TYPE_CHECKING:
-    from pipeline.context_foods import FoodAmount, FoodRanking
-    from pipeline.context_studies import ForestPanel, StudyRow
-    from pipeline.meta import DatasetMeta
+    from pipeline.context.foods import FoodAmount, FoodRanking
+    from pipeline.context.studies import ForestPanel, StudyRow
+    from pipeline.dataset import DatasetMeta
 
 FOOD_TITLE = "Richest food sources per household serving"
 FOREST_TITLE = "Effects reported with confidence intervals, grouped by unit"

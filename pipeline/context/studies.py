@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from pipeline.context_refs import Citation, CitationIndex, integer, number, records, text
+from pipeline.context.citations import Citation, CitationIndex, integer, number, records, text
 
 # Group key, designs it holds, heading; the order is the order of the tables.
 GROUPS = (

@@ -10,11 +10,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.checks_hints import closest_key, shown
+from pipeline.arrow import flags, ints, mask, text, texts, values
 from pipeline.report import Finding
-from pipeline.schema import ForeignKey
-from pipeline.validate_arrow import flags, ints, mask, text, texts, values
-from pipeline.validate_table import CheckedTable
+from pipeline.validate.hints import closest_key, shown
+from pipeline.validate.schema import ForeignKey
+from pipeline.validate.table import CheckedTable
 
 SEPARATOR = "\x1f"
 JOIN = text(SEPARATOR)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from pipeline.context_refs import Citation, CitationIndex, number, records, text
+from pipeline.context.citations import Citation, CitationIndex, number, records, text
 
 VITAMINS = ("K1", "K2", "D")
 VITAMIN_NAMES = {"K1": "vitamin K1", "K2": "vitamin K2", "D": "vitamin D"}

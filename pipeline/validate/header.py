@@ -6,9 +6,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from pipeline.checks_hints import shown
-from pipeline.load import Where
+from pipeline.load.read import Where
 from pipeline.report import Finding
+from pipeline.validate.hints import shown
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context_chart import MIN_PT, ChartLimits, content_height_mm
+from pipeline.chart.context import MIN_PT, ChartLimits, content_height_mm
 from pipeline.errors import BuildError
 
 if TYPE_CHECKING:
-    from pipeline.pdf import BoxRect, PageLayout
+    from pipeline.pdf.engine import BoxRect, PageLayout
 
 #: Slack for rounding in the layout engine, in CSS pixels (1 px = 0.26 mm).
 TOLERANCE = 0.5

@@ -15,13 +15,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.checks_keys import foreign_key_findings, key_findings
-from pipeline.load import Where, read_table
+from pipeline.arrow import mask, null
+from pipeline.load.read import Where, read_table
 from pipeline.report import Finding, Report, Task, make_report
-from pipeline.rules import RULES, Rule
-from pipeline.schema import PACKAGE_FILE, Package, load_package
-from pipeline.validate_arrow import mask, null
-from pipeline.validate_table import CheckedTable, check_table
+from pipeline.validate.keys import foreign_key_findings, key_findings
+from pipeline.validate.rules import RULES, Rule
+from pipeline.validate.schema import PACKAGE_FILE, Package, load_package
+from pipeline.validate.table import CheckedTable, check_table
 
 if TYPE_CHECKING:
     import pandas as pd

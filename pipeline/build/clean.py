@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.build import LOCK, build_lock
-from pipeline.manifest import MANIFEST, SUMS, read_manifest
+from pipeline.build.run import LOCK, build_lock
+from pipeline.build.manifest import MANIFEST, SUMS, read_manifest
 
 
 def clean(out_dir: Path) -> list[Path]:

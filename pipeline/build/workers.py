@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import K2BriefError
 from pipeline.outputs import Artifact
-from pipeline.progress import BUILT, FAILED, STARTED, Event, Progress
+from pipeline.build.progress import BUILT, FAILED, STARTED, Event, Progress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

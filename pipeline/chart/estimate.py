@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from pipeline.context_chart import AspectRow, ChartLimits, ProbeCell, ProbeRow, RoleText
+from pipeline.chart.context import AspectRow, ChartLimits, ProbeCell, ProbeRow, RoleText
 
 Content = str | RoleText | None
 

@@ -1,0 +1,1 @@
+"""Chart: the one-page comparison chart's context, fitting, PDF and images."""

@@ -1,0 +1,1 @@
+"""Context: typed tables into the frozen contexts of the briefing and the handout."""

@@ -1,0 +1,1 @@
+"""Load: CSV bytes into RawTables, every cell kept, with physical line numbers."""

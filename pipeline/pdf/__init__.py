@@ -1,0 +1,1 @@
+"""PDF: the only package that knows WeasyPrint and PyMuPDF."""

@@ -1,0 +1,1 @@
+"""Validate: RawTables and the schema into typed tables and a Report."""
