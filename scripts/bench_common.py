@@ -60,7 +60,7 @@ def _version(package: str) -> str:
 def _pango() -> str:
     """Return Pango's version as the build records it, without importing WeasyPrint."""
     try:
-        from pipeline.build.manifest import pango_version
+        from pipeline.pdf.engine import pango_version
     except ImportError:
         return "unknown"
     return pango_version()

@@ -10,7 +10,7 @@ import pytest
 import tinyhtml5
 
 from pipeline.context.briefing import briefing_context
-from pipeline.render import fmt_number
+from pipeline.formats import fmt_number
 from tests.test_briefing_support import DOCS, bundled_build, bundled_meta, bundled_tables, settings
 
 NS = "{http://www.w3.org/1999/xhtml}"

@@ -13,8 +13,8 @@ from pipeline.briefing import produce_handout
 from pipeline.dataset import load_meta
 from pipeline.documents import data_files_used
 from pipeline.errors import BuildError, ResourceRefusedError
+from pipeline.formats import fmt_number
 from pipeline.pdf.engine import html_to_pdf
-from pipeline.render import fmt_number
 from pipeline.settings import TEMPLATES_DIR
 from tests.test_briefing_support import (
     DATA,

@@ -18,7 +18,8 @@ from pipeline.context.figures import Numbered, food_figure, forest_figure
 from pipeline.context.palette import DIRECTION_STYLE, VITAMIN_COLOURS
 from pipeline.context.scale import scale_for
 from pipeline.context.studies import ForestPanel, StudyRow
-from pipeline.render import fmt_number, make_environment
+from pipeline.formats import fmt_number
+from pipeline.render import make_environment
 from pipeline.settings import TEMPLATES_DIR
 from tests.test_briefing_support import bundled_build, bundled_meta, bundled_tables, settings
 

@@ -36,8 +36,8 @@ from pipeline.chart.produce import (
 )
 from pipeline.dataset import load_meta
 from pipeline.errors import BuildError
-from pipeline.pdf.engine import layout_boxes
 from pipeline.pdf.images import PNG_DPI
+from pipeline.pdf.layout import layout_boxes
 from pipeline.settings import DEFAULT_DATA_DIR, Settings
 from pipeline.validate.package import validate_package
 from tests.conftest import build_package

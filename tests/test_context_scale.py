@@ -15,8 +15,9 @@ from pipeline.context.briefing import (
     briefing_context,
     handout_context,
 )
-from pipeline.context.citations import CitationIndex, records
+from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import BASIS_G, food_totals, rank_foods
+from pipeline.context.rows import records
 from pipeline.context.studies import GROUPS
 from tests.test_briefing_support import bundled_meta, settings, tables_of
 

@@ -16,7 +16,7 @@ from pipeline.chart.fit import (
     problems,
 )
 from pipeline.errors import BuildError
-from pipeline.pdf.engine import BoxRect, PageLayout
+from pipeline.pdf.layout import BoxRect, PageLayout
 
 CONTENT = (30.0, 30.0, 1000.0, 700.0)
 

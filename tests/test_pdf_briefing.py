@@ -12,7 +12,7 @@ from pypdf.generic import Destination
 
 from pipeline.briefing import produce_handout
 from pipeline.documents import data_files_used
-from pipeline.render import fmt_number
+from pipeline.formats import fmt_number
 from tests.test_briefing_support import (
     DATA,
     DOCS,

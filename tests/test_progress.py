@@ -15,8 +15,8 @@ from pipeline.build.progress import (
     Event,
     LiveReporter,
     PlainReporter,
-    weasyprint_steps,
 )
+from pipeline.pdf.steps import weasyprint_steps
 from pipeline.settings import TEMPLATES_DIR
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import re
@@ -14,6 +13,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.documents import data_files_used
 from pipeline.dataset import data_files
+from pipeline.pdf.engine import font_files, pango_version
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -35,17 +35,6 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@cache
-def pango_version() -> str:
-    """Ask the Pango library for its version without importing WeasyPrint."""
-    try:
-        pango = ctypes.CDLL("libpango-1.0.so.0")
-    except OSError:
-        return "missing"
-    pango.pango_version_string.restype = ctypes.c_char_p
-    return pango.pango_version_string().decode()
-
-
 def _version(package: str) -> str:
     """Return an installed distribution's version, or 'missing'."""
     try:
@@ -65,14 +54,6 @@ def versions() -> dict[str, str]:
         "jinja2": _version("jinja2"),
         "pandas": _version("pandas"),
     }
-
-
-@cache
-def font_files() -> tuple[Path, ...]:
-    """Return the font files of the two families the documents embed."""
-    roots = [Path("/usr/share/fonts/opentype/inter"), Path("/usr/share/fonts/truetype/noto")]
-    found = [p for root in roots if root.is_dir() for p in sorted(root.glob("*"))]
-    return tuple(p for p in found if p.name.startswith(("Inter", "NotoSerif-")))
 
 
 # extends/include/import/from with a literal name: all a template can reach statically.

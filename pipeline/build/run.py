@@ -27,7 +27,8 @@ from pipeline.build.manifest import (
     versions,
 )
 from pipeline.outputs import Artifact, write_all
-from pipeline.build.progress import QUEUED, STARTED, STEP, UP_TO_DATE, Event, Progress, weasyprint_steps
+from pipeline.build.progress import QUEUED, STARTED, STEP, UP_TO_DATE, Event, Progress
+from pipeline.pdf.steps import weasyprint_steps
 from pipeline.settings import Settings
 from pipeline.build.workers import Outcome
 

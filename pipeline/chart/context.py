@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from pipeline.chart.parts import FoodColumn, FoodPick, StudyCard, food_columns, key_studies
 from pipeline.chart.text import short_author, shorten
 from pipeline.context.briefing import DocMeta, doc_meta
-from pipeline.context.citations import CitationIndex, records, text
+from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import FoodTotals, food_totals
+from pipeline.context.rows import records, text
 from pipeline.context.tables import ASPECT_LABELS, EVIDENCE_LABELS
 
 if TYPE_CHECKING:

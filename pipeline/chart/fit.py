@@ -10,7 +10,7 @@ from pipeline.chart.context import MIN_PT, ChartLimits, content_height_mm
 from pipeline.errors import BuildError
 
 if TYPE_CHECKING:
-    from pipeline.pdf.engine import BoxRect, PageLayout
+    from pipeline.pdf.layout import BoxRect, PageLayout
 
 #: Slack for rounding in the layout engine, in CSS pixels (1 px = 0.26 mm).
 TOLERANCE = 0.5

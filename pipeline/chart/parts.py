@@ -6,9 +6,10 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from pipeline.context.citations import CitationIndex, integer, number, records, text
+from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import CONFIDENCE_LABELS, FoodAmount, FoodTotals
 from pipeline.context.palette import VITAMIN_COLOURS
+from pipeline.context.rows import integer, number, records, text
 from pipeline.context.studies import DIRECTION_LABELS, evidence_rank
 
 if TYPE_CHECKING:

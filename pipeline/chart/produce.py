@@ -74,7 +74,8 @@ def chart_html(
 
 def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> Predictor:
     """Predict the statement budgets' fit from the chart at one budget and a probe of its cells."""
-    from pipeline.pdf.engine import layout_boxes, marked_extents, render_document
+    from pipeline.pdf.engine import render_document
+    from pipeline.pdf.layout import layout_boxes, marked_extents
 
     base = settings.templates_dir
     available = content_height_mm(settings.paper) * PX_PER_MM
@@ -117,8 +118,9 @@ def render_chart(
     tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
 ) -> ChartBuild:
     """Fit the chart on one page, render its PDF and draw the SVG and PNG from that PDF."""
-    from pipeline.pdf.engine import layout_boxes, render_document, write_pdf
+    from pipeline.pdf.engine import render_document, write_pdf
     from pipeline.pdf.images import page_images
+    from pipeline.pdf.layout import layout_boxes
 
     data = chart_data(tables)
     fitted = fit_one_page(

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from pipeline.context.citations import Citation, CitationIndex, number, records, text
+from pipeline.context.citations import Citation, CitationIndex
+from pipeline.context.rows import number, records, text
 
 VITAMINS = ("K1", "K2", "D")
 VITAMIN_NAMES = {"K1": "vitamin K1", "K2": "vitamin K2", "D": "vitamin D"}

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.render import fmt_number
+from pipeline.formats import fmt_number
 
 #: Room left on each side of the data, as a share of its span, so no marker touches an edge.
 PADDING = 0.06

@@ -9,7 +9,8 @@ from typing import TypeVar
 
 import pandas as pd
 
-from pipeline.context.citations import Citation, CitationIndex, integer, number, records, text
+from pipeline.context.citations import Citation, CitationIndex
+from pipeline.context.rows import integer, number, records, text
 
 # Group key, designs it holds, heading; the order is the order of the tables.
 GROUPS = (

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.context.citations import Citation, CitationIndex, number, records, text
+from pipeline.context.citations import Citation, CitationIndex
+from pipeline.context.rows import number, records, text
 
 ASPECT_LABELS = {
     "primary-role": "Primary role",
