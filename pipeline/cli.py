@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from pipeline import __version__
-from pipeline.settings import DOCUMENTS, PAPER_SIZES, Settings
+from pipeline.documents import NAMES as DOCUMENTS
+from pipeline.settings import PAPER_SIZES, Settings
 
 if TYPE_CHECKING:
     from pipeline.build.progress import Progress

@@ -1,4 +1,4 @@
-"""Facts about the dataset itself: version, date and content hash."""
+"""The data package read once per build: descriptor facts, resource files and their hashes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pipeline import __version__
 
@@ -42,35 +42,99 @@ class DatasetMeta:
         return self.date.strftime("%Y-%m-%d")
 
 
-def data_files(data_dir: Path) -> list[Path]:
-    """List datapackage.json and the files its resources name, in a stable order."""
-    paths = [data_dir / "datapackage.json"]
-    try:
-        descriptor = json.loads(paths[0].read_text(encoding="utf-8"))
-        names = [res["path"] for res in descriptor.get("resources", [])]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        # The validator reports a broken descriptor; here it only means "changed".
-        names = []
-    paths += sorted(data_dir / name for name in names if isinstance(name, str))
-    return paths
+#: The data package's descriptor, at the root of the data folder.
+DESCRIPTOR = "datapackage.json"
 
 
-def table_files(data_dir: Path) -> dict[str, str]:
-    """Map each table the package descriptor names to its file name."""
+@dataclass(frozen=True)
+class Dataset:
+    """The data package as one build sees it: read once, its files hashed once."""
+
+    data_dir: Path
+    title: str
+    version: str
+    created: str | None
+    #: Each resource's name and its path relative to data_dir, as the descriptor gives them.
+    resources: tuple[tuple[str, str], ...]
+    #: Each data file's path relative to data_dir and its SHA-256: the descriptor first.
+    files: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def read(cls, data_dir: Path) -> Dataset:
+        """Read the descriptor leniently and hash it and every file its resources name."""
+        path = data_dir / DESCRIPTOR
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return cls(data_dir, "", "0", None, (), ())
+        descriptor = _parse(raw)
+        resources = _resources(descriptor)
+        files = [(DESCRIPTOR, hashlib.sha256(raw).hexdigest())]
+        for name in sorted({rel for _, rel in resources}):
+            if (data_dir / name).is_file():
+                files.append((name, hashlib.sha256((data_dir / name).read_bytes()).hexdigest()))
+        return cls(
+            data_dir=data_dir,
+            title=str(descriptor.get("title", "")),
+            version=str(descriptor.get("version", "0")),
+            created=_text(descriptor.get("created")),
+            resources=resources,
+            files=tuple(files),
+        )
+
+    @staticmethod
+    def descriptor_created(data_dir: Path) -> str | None:
+        """Read just the descriptor's `created` date, hashing nothing."""
+        try:
+            return _text(_parse((data_dir / DESCRIPTOR).read_bytes()).get("created"))
+        except OSError:
+            return None
+
+    def files_for(self, tables: Iterable[str] | None) -> tuple[tuple[str, str], ...]:
+        """Return the files that the named tables (None: all) and the descriptor are read from."""
+        if tables is None or not self.resources:
+            return self.files  # every file, also when the descriptor cannot be read
+        paths = dict(self.resources)
+        wanted = {DESCRIPTOR, *(paths[name] for name in tables if name in paths)}
+        return tuple((name, digest) for name, digest in self.files if name in wanted)
+
+    def meta(self, tables: Iterable[str] | None = None) -> DatasetMeta:
+        """Describe the data for a document that reads the named tables (None: all)."""
+        files = self.files_for(tables)
+        return DatasetMeta(
+            title=self.title,
+            version=self.version,
+            date=build_date(self.created),
+            sha256=_combined(files),
+            k2brief_version=__version__,
+            files=files,
+        )
+
+
+def _parse(raw: bytes) -> dict:
+    """Parse the descriptor, or return {} when it is broken (the validator says why)."""
     try:
-        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-        return {str(r["name"]): Path(r["path"]).name for r in descriptor.get("resources", [])}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        descriptor = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
         return {}
+    return descriptor if isinstance(descriptor, dict) else {}
 
 
-def file_hashes(data_dir: Path) -> tuple[tuple[str, str], ...]:
-    """Return each data file's name and SHA-256, in data_files order."""
-    return tuple(
-        (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
-        for path in data_files(data_dir)
-        if path.is_file()
-    )
+def _resources(descriptor: dict) -> tuple[tuple[str, str], ...]:
+    """List each well-formed resource's name and relative path."""
+    found = []
+    resources = descriptor.get("resources")
+    for resource in resources if isinstance(resources, list) else ():
+        if isinstance(resource, dict) and isinstance(resource.get("path"), str):
+            name = resource.get("name")
+            path = PurePosixPath(resource["path"]).as_posix()
+            found.append((str(name) if name is not None else path, path))
+    return tuple(found)
+
+
+def _text(value: object) -> str | None:
+    """Return a descriptor value as text, or None."""
+    return value if isinstance(value, str) and value else None
 
 
 def _combined(files: Iterable[tuple[str, str]]) -> str:
@@ -80,11 +144,6 @@ def _combined(files: Iterable[tuple[str, str]]) -> str:
         digest.update(name.encode() + b"\0")
         digest.update(bytes.fromhex(file_digest))
     return digest.hexdigest()
-
-
-def dataset_hash(data_dir: Path) -> str:
-    """Hash every data file by name and content, so any edit changes the hash."""
-    return _combined(file_hashes(data_dir))
 
 
 def build_date(created: str | None) -> datetime:
@@ -97,15 +156,11 @@ def build_date(created: str | None) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def load_meta(data_dir: Path, files: tuple[tuple[str, str], ...] | None = None) -> DatasetMeta:
-    """Read the package descriptor and hash the data, unless its file hashes are given."""
-    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    files = file_hashes(data_dir) if files is None else files
-    return DatasetMeta(
-        title=str(descriptor.get("title", "")),
-        version=str(descriptor.get("version", "0")),
-        date=build_date(descriptor.get("created")),
-        sha256=_combined(files),
-        k2brief_version=__version__,
-        files=files,
-    )
+def load_meta(data_dir: Path) -> DatasetMeta:
+    """Describe the whole data package: a shortcut for Dataset.read(data_dir).meta()."""
+    return Dataset.read(data_dir).meta()
+
+
+def dataset_hash(data_dir: Path) -> str:
+    """Hash every data file by name and content, so any edit changes the hash."""
+    return Dataset.read(data_dir).meta().sha256

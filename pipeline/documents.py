@@ -1,10 +1,10 @@
-"""The documents k2brief builds, each a function from validated tables to artifacts."""
+"""The documents k2brief builds, each described once: name, template, tables, producer, limits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import import_module
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import BuildError
@@ -12,41 +12,89 @@ from pipeline.errors import BuildError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pipeline.dataset import DatasetMeta
+    from pipeline.dataset import Dataset, DatasetMeta
     from pipeline.outputs import Artifact
     from pipeline.settings import Settings
 
-    Producer = Callable[[Mapping[str, pd.DataFrame], DatasetMeta, Settings], list[Artifact]]
+    Producer = Callable[
+        ["Document", Mapping[str, pd.DataFrame], DatasetMeta, Settings], list[Artifact]
+    ]
 
-# Module paths, imported only when a document is built, so `--help` stays instant.
-REGISTRY: dict[str, str] = {
-    "briefing": "pipeline.briefing:produce_briefing",
-    "handout": "pipeline.briefing:produce_handout",
-    "comparison-chart": "pipeline.chart.produce:produce_chart",
-}
-#: The tables each document reads (None: every table). A change to any other table leaves
-#: the document up to date; reading an undeclared table fails the build, so this stays true.
-TABLES: dict[str, tuple[str, ...] | None] = {
-    "briefing": None,
-    "handout": ("sources", "cautions", "foods", "studies"),
-    "comparison-chart": ("sources", "vitamin_roles", "cautions", "foods", "studies"),
-}
-DESCRIPTOR = "datapackage.json"
+
+@dataclass(frozen=True)
+class Document:
+    """One document: where its template is, what it reads, what builds it and what it writes."""
+
+    name: str
+    #: The entry template; the templates it includes are found from it.
+    template: str
+    #: The tables it reads (None: every table). A change to any other table leaves the
+    #: document up to date; reading an undeclared table fails the build, so this stays true.
+    tables: tuple[str, ...] | None
+    #: "module:function", imported only when the document is built so `--help` stays instant,
+    #: or the function itself.
+    produce: str | Producer
+    #: The file names it writes; a producer that writes others fails the build.
+    outputs: tuple[str, ...]
+    max_pages: int | None = None
+
+    def producer(self) -> Producer:
+        """Return the function that builds this document."""
+        if not isinstance(self.produce, str):
+            return self.produce
+        module, _, function = self.produce.partition(":")
+        return getattr(import_module(module), function)
+
+
+REGISTRY: tuple[Document, ...] = (
+    Document(
+        name="briefing",
+        template="briefing.html.j2",
+        tables=None,
+        produce="pipeline.documents:produce_briefing",
+        outputs=("briefing.pdf", "briefing.html"),
+    ),
+    Document(
+        name="handout",
+        template="handout.html.j2",
+        tables=("sources", "cautions", "foods", "studies"),
+        produce="pipeline.documents:produce_handout",
+        outputs=("handout.pdf", "handout.html"),
+        # A sheet to hand over: it must fit on both sides of one page.
+        max_pages=2,
+    ),
+    Document(
+        name="comparison-chart",
+        template="comparison-chart.html.j2",
+        tables=("sources", "vitamin_roles", "cautions", "foods", "studies"),
+        produce="pipeline.chart.produce:produce_chart",
+        outputs=("comparison-chart.pdf", "comparison-chart.svg", "comparison-chart.png"),
+        max_pages=1,
+    ),
+)
+NAMES = tuple(document.name for document in REGISTRY)
+
+
+def by_name(name: str, documents: Sequence[Document] = REGISTRY) -> Document:
+    """Return the named document of a registry."""
+    for document in documents:
+        if document.name == name:
+            return document
+    raise KeyError(name)
 
 
 class DeclaredTables(Mapping[str, "pd.DataFrame"]):
     """The tables one document declared it reads; asking for another is a bug, said loudly."""
 
-    def __init__(self, document: str, tables: Mapping[str, pd.DataFrame]) -> None:
-        self._document, self._tables = document, tables
-        declared = TABLES.get(document)
-        self._names = tuple(tables) if declared is None else declared
+    def __init__(self, document: Document, tables: Mapping[str, pd.DataFrame]) -> None:
+        self._document, self._tables = document.name, tables
+        self._names = tuple(tables) if document.tables is None else document.tables
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._names:
             raise BuildError(
                 f"the {self._document} read the {name} table, which pipeline/documents.py "
-                "does not list among its TABLES; add it there so edits to it rebuild the document"
+                "does not list among its tables; add it there so edits to it rebuild the document"
             )
         return self._tables[name]
 
@@ -57,27 +105,78 @@ class DeclaredTables(Mapping[str, "pd.DataFrame"]):
         return len(self._names)
 
 
-def data_files_used(document: str, data_dir: Path) -> set[str] | None:
-    """Name the data files a document depends on: the descriptor and its tables' files."""
-    from pipeline.dataset import table_files
+def produce(
+    document: Document, tables: Mapping[str, pd.DataFrame], dataset: Dataset, settings: Settings
+) -> list[Artifact]:
+    """Build one document from the tables it declares, checking the files it made."""
+    # The fingerprint a document prints covers the files it was built from.
+    meta = dataset.meta(document.tables)
+    artifacts = document.producer()(document, DeclaredTables(document, tables), meta, settings)
+    made = tuple(artifact.name for artifact in artifacts)
+    if sorted(made) != sorted(document.outputs):
+        raise BuildError(
+            f"the {document.name} made {', '.join(made) or 'no files'}; "
+            f"pipeline/documents.py says it writes {', '.join(document.outputs)}"
+        )
+    return artifacts
 
-    declared, files = TABLES.get(document), table_files(data_dir)
-    if declared is None or not files:
-        return None  # every file, also when the descriptor cannot be read
-    return {DESCRIPTOR, *(files[name] for name in declared if name in files)}
+
+def _artifacts(
+    document: Document, html: str, meta: DatasetMeta, settings: Settings
+) -> list[Artifact]:
+    """Render one document's HTML to PDF and return both files, within its page limit."""
+    from pipeline.outputs import Artifact
+    from pipeline.pdf.engine import html_to_pdf
+
+    name = document.name
+    result = html_to_pdf(
+        html,
+        base_dir=settings.templates_dir,
+        variant=settings.pdf_variant,
+        strict=settings.strict,
+        identifier=f"{name}:{meta.sha256}:{settings.paper}:{settings.pdf_variant}",
+    )
+    if document.max_pages is not None and result.pages > document.max_pages:
+        raise BuildError(
+            f"{name}.pdf has {result.pages} pages on {settings.paper} paper; "
+            f"the limit is {document.max_pages}. Shorten the data it shows or its template."
+        )
+    return [
+        Artifact(f"{name}.pdf", result.data, result.pages),
+        Artifact(f"{name}.html", html.encode("utf-8")),
+    ]
 
 
-def producer(name: str) -> Producer:
-    """Return the function that builds the named document from the tables it declares."""
-    module, _, function = REGISTRY[name].partition(":")
-    produce = getattr(import_module(module), function)
+def render_html(
+    document: Document,
+    build_context: Callable[..., object],
+    tables: Mapping[str, pd.DataFrame],
+    meta: DatasetMeta,
+    settings: Settings,
+) -> str:
+    """Compute a document's context and render its template to an HTML string."""
+    from pipeline.context.briefing import as_template_vars
+    from pipeline.render import render
 
-    def produce_declared(
-        tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
-    ) -> list[Artifact]:
-        used = data_files_used(name, settings.data_dir)
-        # The fingerprint a document prints covers the files it was built from.
-        meta = meta if used is None else meta.limited_to(used)
-        return produce(DeclaredTables(name, tables), meta, settings)
+    context = build_context(tables, meta, settings)
+    return render(settings.templates_dir, document.template, as_template_vars(context))
 
-    return produce_declared
+
+def produce_briefing(
+    document: Document, tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
+) -> list[Artifact]:
+    """Build briefing.pdf and briefing.html from the validated tables."""
+    from pipeline.context.briefing import briefing_context
+
+    html = render_html(document, briefing_context, tables, meta, settings)
+    return _artifacts(document, html, meta, settings)
+
+
+def produce_handout(
+    document: Document, tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
+) -> list[Artifact]:
+    """Build handout.pdf and handout.html, failing if the handout outgrows its page limit."""
+    from pipeline.context.briefing import handout_context
+
+    html = render_html(document, handout_context, tables, meta, settings)
+    return _artifacts(document, html, meta, settings)

@@ -11,7 +11,6 @@ DEFAULT_OUT_DIR = PROJECT_ROOT / "output"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
 PAPER_SIZES = ("a4", "letter")
-DOCUMENTS = ("briefing", "handout", "comparison-chart")
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,15 @@ CHART_HTML = """
 import sys
 from pathlib import Path
 from pipeline.chart.produce import render_chart
+from pipeline.documents import by_name
 from pipeline.dataset import load_meta
 from pipeline.settings import Settings
 from pipeline.validate.package import validate_package
 data, target = Path(sys.argv[1]), Path(sys.argv[2])
 settings = Settings(data_dir=data, out_dir=target.parent)
-chart = render_chart(validate_package(data).tables, load_meta(data), settings)
+chart = by_name("comparison-chart")
+tables = validate_package(data).tables
+chart = render_chart(chart, tables, load_meta(data), settings)
 target.write_text(chart.html, encoding="utf-8")
 """
 

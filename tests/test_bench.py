@@ -417,6 +417,7 @@ def test_weasyprint_alone_reports_each_documents_pages(tmp_path: Path) -> None:
 
 
 def test_the_chart_html_coupling_matches_the_pipeline() -> None:
-    """The benchmark asks render_chart(tables, meta, settings).html; fail here if that moves."""
-    assert list(inspect.signature(render_chart).parameters) == ["tables", "meta", "settings"]
+    """The benchmark asks render_chart(document, tables, meta, settings).html; fail if it moves."""
+    parameters = list(inspect.signature(render_chart).parameters)
+    assert parameters == ["document", "tables", "meta", "settings"]
     assert "html" in {f.name for f in dataclasses.fields(ChartBuild)}

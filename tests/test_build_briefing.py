@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pipeline.briefing import produce_handout
-from pipeline.dataset import load_meta
-from pipeline.documents import data_files_used
+from pipeline.dataset import Dataset, load_meta
+from pipeline.documents import by_name, produce_handout
 from pipeline.errors import BuildError, ResourceRefusedError
 from pipeline.formats import fmt_number
 from pipeline.pdf.engine import html_to_pdf
@@ -31,6 +30,8 @@ from tests.test_briefing_support import (
 )
 
 DOCUMENTS = ("briefing.pdf", "briefing.html", "handout.pdf", "handout.html")
+
+HANDOUT = by_name("handout")
 
 
 def pdf_text(data: bytes) -> str:
@@ -57,10 +58,10 @@ def test_a_changed_value_changes_the_documents(tmp_path: Path):
     assert new in built["handout.html"].decode() and new in pdf_text(built["handout.pdf"])
     assert old not in pdf_text(built["handout.pdf"])
     # The handout's fingerprint covers the files it reads, foods.csv among them.
-    used = data_files_used("handout", data)
-    assert used is not None and "foods.csv" in used
-    assert load_meta(data).limited_to(used).sha256 in built["handout.html"].decode()
-    assert load_meta(DATA).limited_to(used).sha256 not in built["handout.html"].decode()
+    used = by_name("handout").tables
+    assert used is not None and "foods" in used
+    assert Dataset.read(data).meta(used).sha256 in built["handout.html"].decode()
+    assert Dataset.read(DATA).meta(used).sha256 not in built["handout.html"].decode()
 
 
 def test_invalid_data_stops_the_build_and_writes_nothing(tmp_path: Path):
@@ -96,7 +97,7 @@ def test_handout_over_two_pages_is_a_build_error(tmp_path: Path):
     data = copy_data(tmp_path / "data")
     edit_csv(data / "cautions.csv", _many_warnings)
     with pytest.raises(BuildError, match="limit is 2"):
-        produce_handout(tables_of(data), load_meta(data), settings(paper="letter"))
+        produce_handout(HANDOUT, tables_of(data), load_meta(data), settings(paper="letter"))
 
 
 @pytest.mark.parametrize(
@@ -118,14 +119,16 @@ def test_a_template_cannot_fetch_from_the_network(tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(ResourceRefusedError):
-        produce_handout(bundled_tables(), bundled_meta(), settings(templates_dir=templates))
+        produce_handout(
+            HANDOUT, bundled_tables(), bundled_meta(), settings(templates_dir=templates)
+        )
 
 
 def test_a_cell_holding_markup_builds_as_text(tmp_path: Path):
     data = copy_data(tmp_path / "data")
     tag = '<img src="file:///etc/passwd"><img src="https://example.com/x.png">'
     set_cell(data / "cautions.csv", {"severity": "warning"}, "plain", f"Beware {tag}")
-    pdf, html = produce_handout(tables_of(data), load_meta(data), settings(strict=True))
+    pdf, html = produce_handout(HANDOUT, tables_of(data), load_meta(data), settings(strict=True))
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html.data.decode()
     text = pdf_text(pdf.data)
     assert "Beware <img" in text and "passwd" in text, "the markup is printed as text"

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from pipeline import documents
-from pipeline.build import manifest
 from pipeline.build import run as build_module
-from pipeline.dataset import load_meta
-from pipeline.documents import DeclaredTables
+from pipeline.dataset import Dataset
+from pipeline.documents import REGISTRY, DeclaredTables, Document, by_name
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import Settings
@@ -21,21 +21,35 @@ from tests.test_briefing_support import copy_data, set_cell
 FINGERPRINTS: dict[str, str] = {}
 
 
-def fake_producer(name: str):
-    """Make a producer that records the data fingerprint it was handed, via the real wrapper."""
+def fake_producer(document: Document, tables: Mapping, meta, settings: Settings) -> list[Artifact]:
+    """Record the data fingerprint the build handed a document."""
+    FINGERPRINTS[document.name] = meta.sha256
+    return [Artifact(f"{document.name}.txt", meta.sha256.encode(), pages=1)]
 
-    def produce(tables: Mapping, meta, settings: Settings) -> list[Artifact]:
-        FINGERPRINTS[name] = meta.sha256
-        return [Artifact(f"{name}.txt", meta.sha256.encode(), pages=1)]
 
-    return produce
+DOCUMENTS = (
+    Document("everything", "everything.html.j2", None, fake_producer, ("everything.txt",)),
+    Document("foods-only", "foods-only.html.j2", ("foods",), fake_producer, ("foods-only.txt",)),
+)
+
+
+def build(settings: Settings) -> build_module.BuildResult:
+    """Build the two fake documents."""
+    return build_module.build(settings, documents=DOCUMENTS)
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def project(tmp_path: Path) -> Settings:
     data = tmp_path / "data"
     data.mkdir()
-    resources = [{"name": "notes", "path": "notes.csv"}, {"name": "foods", "path": "foods.csv"}]
+    resources = [
+        {
+            "name": name,
+            "path": f"{name}.csv",
+            "schema": {"fields": [{"name": c, "type": "integer"}]},
+        }
+        for name, c in (("notes", "a"), ("foods", "b"))
+    ]
     (data / "datapackage.json").write_text(json.dumps({"resources": resources}))
     (data / "notes.csv").write_text("a\n1\n")
     (data / "foods.csv").write_text("b\n1\n")
@@ -43,22 +57,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     templates.mkdir()
     for name in ("everything", "foods-only"):
         (templates / f"{name}.html.j2").write_text(name)
-    registry = {"everything": "fake:everything", "foods-only": "fake:foods-only"}
-    monkeypatch.setattr(documents, "REGISTRY", registry)
-    monkeypatch.setattr(build_module, "REGISTRY", registry)
-    monkeypatch.setattr(documents, "TABLES", {"everything": None, "foods-only": ("foods",)})
-    monkeypatch.setattr(manifest, "ENTRY_TEMPLATES", {n: f"{n}.html.j2" for n in registry})
-    monkeypatch.setattr(documents, "import_module", lambda module: _FakeModule())
-    monkeypatch.setattr(build_module, "_validated_tables", lambda settings: {})
     FINGERPRINTS.clear()
     return Settings(data_dir=data, out_dir=tmp_path / "out", templates_dir=templates)
-
-
-class _FakeModule:
-    """Stands in for a document module: each attribute is a fake producer of that name."""
-
-    def __getattr__(self, function: str):
-        return fake_producer(function)
 
 
 def statuses(result: build_module.BuildResult) -> dict[str, str]:
@@ -66,44 +66,85 @@ def statuses(result: build_module.BuildResult) -> dict[str, str]:
 
 
 def test_editing_a_table_a_document_does_not_read_leaves_it_up_to_date(project: Settings) -> None:
-    build_module.build(project)
+    build(project)
     first = dict(FINGERPRINTS)
     assert first["everything"] != first["foods-only"], "each fingerprint covers its own files"
     (project.data_dir / "notes.csv").write_text("a\n2\n")
-    result = build_module.build(project)
+    result = build(project)
     assert statuses(result) == {"everything": "built", "foods-only": "up to date"}
     assert FINGERPRINTS["everything"] != first["everything"]
 
 
 def test_editing_a_table_both_read_rebuilds_both(project: Settings) -> None:
-    build_module.build(project)
+    build(project)
     (project.data_dir / "foods.csv").write_text("b\n2\n")
-    assert set(statuses(build_module.build(project)).values()) == {"built"}
+    assert set(statuses(build(project)).values()) == {"built"}
 
 
 def test_editing_the_descriptor_rebuilds_every_document(project: Settings) -> None:
-    build_module.build(project)
+    build(project)
     descriptor = project.data_dir / "datapackage.json"
-    descriptor.write_text(descriptor.read_text().replace("[", '[{"name": "x", "path": "x.csv"}, '))
-    assert set(statuses(build_module.build(project)).values()) == {"built"}
+    descriptor.write_text(descriptor.read_text().replace('"notes"', '"notes", "title": "Notes"'))
+    assert set(statuses(build(project)).values()) == {"built"}
 
 
-def test_a_document_reading_an_undeclared_table_fails_clearly(monkeypatch) -> None:
-    monkeypatch.setattr(documents, "TABLES", {"handout": ("foods",)})
-    tables = DeclaredTables("handout", {"foods": "F", "studies": "S"})
+def test_a_document_reading_an_undeclared_table_fails_clearly() -> None:
+    handout = Document("handout", "handout.html.j2", ("foods",), fake_producer, ())
+    tables = DeclaredTables(handout, {"foods": "F", "studies": "S"})
     assert tables["foods"] == "F" and list(tables) == ["foods"]
-    with pytest.raises(BuildError, match=r"handout read the studies table.*TABLES"):
+    with pytest.raises(BuildError, match=r"handout read the studies table.*its tables"):
         tables["studies"]
 
 
 def test_the_fingerprint_covers_only_the_files_a_document_reads(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
-    meta = load_meta(data)
-    handout = documents.data_files_used("handout", data)
-    assert handout is not None and "evidence_notes.csv" not in handout
-    before = meta.limited_to(handout).sha256
+    handout = by_name("handout").tables
+    dataset = Dataset.read(data)
+    assert "evidence_notes.csv" not in {name for name, _ in dataset.files_for(handout)}
+    before = dataset.meta(handout).sha256
     set_cell(data / "evidence_notes.csv", {}, "finding", "Changed.")
-    after = load_meta(data)
-    assert after.limited_to(handout).sha256 == before
-    assert after.sha256 != meta.sha256, "the whole package's hash still sees the edit"
-    assert documents.data_files_used("briefing", data) is None
+    after = Dataset.read(data)
+    assert after.meta(handout).sha256 == before
+    assert after.meta().sha256 != dataset.meta().sha256, "the whole package's hash sees the edit"
+    assert by_name("briefing", REGISTRY).tables is None
+    assert after.files_for(None) == after.files
+
+
+def test_a_build_reads_the_descriptor_at_most_twice(tmp_path: Path) -> None:
+    """Once to hash and describe the package, once for the validator's strict schema."""
+    data = copy_data(tmp_path / "data")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "everything.html.j2").write_text("everything")
+    code = f"""
+import sys
+from pathlib import Path
+opened = []
+sys.addaudithook(
+    lambda event, args: opened.append(str(args[0]))
+    if event == "open" and str(args[0]).endswith("datapackage.json") else None
+)
+from pipeline.build.run import build
+from pipeline.settings import Settings
+from tests.test_build_dependencies import DOCUMENTS
+settings = Settings(
+    data_dir=Path({str(data)!r}), out_dir=Path({str(tmp_path / "out")!r}),
+    templates_dir=Path({str(templates)!r}),
+)
+build(settings.with_overrides(only=("everything",)), documents=DOCUMENTS)
+print(len(opened))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout.split()[-1]) <= 2, out.stdout
+
+
+def test_resources_with_the_same_file_name_in_two_folders_do_not_collide(tmp_path: Path) -> None:
+    for folder, value in (("a", "1"), ("b", "2")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "t.csv").write_text(f"x\n{value}\n")
+    resources = [{"name": "first", "path": "a/t.csv"}, {"name": "second", "path": "b/t.csv"}]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}))
+    dataset = Dataset.read(tmp_path)
+    assert [name for name, _ in dataset.files] == ["datapackage.json", "a/t.csv", "b/t.csv"]
+    assert [name for name, _ in dataset.files_for(("second",))] == ["datapackage.json", "b/t.csv"]
+    assert dataset.meta(("first",)).sha256 != dataset.meta(("second",)).sha256

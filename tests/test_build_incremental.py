@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import documents
-from pipeline.build import manifest
 from pipeline.build import run as build_module
+from pipeline.documents import Document
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import Settings
@@ -21,33 +20,49 @@ from pipeline.settings import Settings
 CALLS: list[str] = []
 
 
-def fake_producer(name: str):
-    """Make a producer that renders its entry template's text into one file."""
+def fake_producer(
+    document: Document, tables: Mapping, meta: object, settings: Settings
+) -> list[Artifact]:
+    """Render a document's entry template's text into one file."""
+    CALLS.append(document.name)
+    text = (settings.templates_dir / document.template).read_text()
+    return [Artifact(f"{document.name}.txt", f"{text}|{settings.paper}".encode(), pages=1)]
 
-    def produce(tables: Mapping, meta: object, settings: Settings) -> list[Artifact]:
-        CALLS.append(name)
-        text = (settings.templates_dir / f"{name}.html.j2").read_text()
-        return [Artifact(f"{name}.txt", f"{text}|{settings.paper}".encode(), pages=1)]
 
-    return produce
+def fake_documents(produce=fake_producer) -> tuple[Document, ...]:
+    """Two documents, "one" and "two", each writing one text file."""
+    return tuple(
+        Document(name, f"{name}.html.j2", None, produce, (f"{name}.txt",))
+        for name in ("one", "two")
+    )
+
+
+DOCUMENTS = fake_documents()
+
+
+def build(settings: Settings, documents=DOCUMENTS, **options) -> build_module.BuildResult:
+    """Build the fake documents."""
+    return build_module.build(settings, documents=documents, **options)
+
+
+def write_package(data: Path, **descriptor: object) -> None:
+    """Write a one-table data package that the real validator accepts."""
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+    resources = [{"name": "t", "path": "t.csv", "schema": schema}]
+    (data / "datapackage.json").write_text(json.dumps({**descriptor, "resources": resources}))
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def project(tmp_path: Path) -> Settings:
     data = tmp_path / "data"
     data.mkdir()
-    (data / "datapackage.json").write_text(json.dumps({"resources": [{"path": "t.csv"}]}))
+    write_package(data)
     (data / "t.csv").write_text("a\n1\n")
     templates = tmp_path / "templates"
     (templates / "css").mkdir(parents=True)
     (templates / "css" / "shared.css").write_text("body{}")
     (templates / "one.html.j2").write_text('{% include "css/shared.css" %} one')
     (templates / "two.html.j2").write_text("two")
-    monkeypatch.setattr(documents, "REGISTRY", {"one": "x:y", "two": "x:y"})
-    monkeypatch.setattr(build_module, "REGISTRY", {"one": "x:y", "two": "x:y"})
-    monkeypatch.setattr(manifest, "ENTRY_TEMPLATES", {"one": "one.html.j2", "two": "two.html.j2"})
-    monkeypatch.setattr(build_module, "producer", fake_producer)
-    monkeypatch.setattr(build_module, "_validated_tables", lambda settings: {})
     CALLS.clear()
     return Settings(data_dir=data, out_dir=tmp_path / "out", templates_dir=templates)
 
@@ -57,38 +72,38 @@ def statuses(result: build_module.BuildResult) -> dict[str, str]:
 
 
 def test_second_build_builds_nothing(project: Settings) -> None:
-    assert statuses(build_module.build(project)) == {"one": "built", "two": "built"}
+    assert statuses(build(project)) == {"one": "built", "two": "built"}
     CALLS.clear()
-    result = build_module.build(project)
+    result = build(project)
     assert statuses(result) == {"one": "up to date", "two": "up to date"}
     assert CALLS == [] and result.written == ()
 
 
 def test_changing_one_template_rebuilds_only_its_document(project: Settings) -> None:
-    build_module.build(project)
+    build(project)
     CALLS.clear()
     (project.templates_dir / "css" / "shared.css").write_text("body{color:red}")
-    assert statuses(build_module.build(project)) == {"one": "built", "two": "up to date"}
+    assert statuses(build(project)) == {"one": "built", "two": "up to date"}
     assert CALLS == ["one"]
 
 
 def test_changing_data_or_options_rebuilds_all(project: Settings) -> None:
-    build_module.build(project)
+    build(project)
     (project.data_dir / "t.csv").write_text("a\n2\n")
-    assert set(statuses(build_module.build(project)).values()) == {"built"}
+    assert set(statuses(build(project)).values()) == {"built"}
     letter = project.with_overrides(paper="letter")
-    assert set(statuses(build_module.build(letter)).values()) == {"built"}
+    assert set(statuses(build(letter)).values()) == {"built"}
 
 
 def test_deleted_output_is_rebuilt_and_force_rebuilds_all(project: Settings) -> None:
-    build_module.build(project)
+    build(project)
     (project.out_dir / "two.txt").unlink()
-    assert statuses(build_module.build(project)) == {"one": "up to date", "two": "built"}
-    assert set(statuses(build_module.build(project, force=True)).values()) == {"built"}
+    assert statuses(build(project)) == {"one": "up to date", "two": "built"}
+    assert set(statuses(build(project, force=True)).values()) == {"built"}
 
 
 def test_manifest_and_sums_verify(project: Settings) -> None:
-    build_module.build(project)
+    build(project)
     data = json.loads((project.out_dir / "manifest.json").read_text())
     assert set(data["outputs"]) == {"one.txt", "two.txt"}
     assert {entry["path"] for entry in data["inputs"]} >= {"data/t.csv", "templates/one.html.j2"}
@@ -98,28 +113,24 @@ def test_manifest_and_sums_verify(project: Settings) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_failed_build_leaves_outputs_and_manifest(project: Settings, monkeypatch) -> None:
-    build_module.build(project)
+def test_failed_build_leaves_outputs_and_manifest(project: Settings) -> None:
+    build(project)
     before = {p.name: p.read_bytes() for p in project.out_dir.iterdir() if p.is_file()}
     (project.templates_dir / "two.html.j2").write_text("changed")
 
-    def broken(name: str):
-        def produce(*args: object) -> list[Artifact]:
-            raise BuildError("renderer failed")
+    def broken(*args: object) -> list[Artifact]:
+        raise BuildError("renderer failed")
 
-        return produce
-
-    monkeypatch.setattr(build_module, "producer", broken)
     with pytest.raises(BuildError):
-        build_module.build(project)
+        build(project, fake_documents(broken))
     after = {p.name: p.read_bytes() for p in project.out_dir.iterdir() if p.is_file()}
     assert after == before
 
 
 def test_parallel_build_keeps_order_and_matches_serial(project: Settings) -> None:
-    serial = build_module.build(project, force=True, jobs=1)
+    serial = build(project, force=True, jobs=1)
     first = {p.name: p.read_bytes() for p in project.out_dir.iterdir() if p.is_file()}
-    parallel = build_module.build(project, force=True, jobs=2)
+    parallel = build(project, force=True, jobs=2)
     second = {p.name: p.read_bytes() for p in project.out_dir.iterdir() if p.is_file()}
     assert [d.name for d in parallel.documents] == [d.name for d in serial.documents]
     assert first == second
@@ -131,7 +142,7 @@ def test_concurrent_build_is_refused(project: Settings) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         with pytest.raises(BuildError, match="another k2brief build"):
-            build_module.build(project)
+            build(project)
     finally:
         os.close(fd)
 
@@ -139,7 +150,7 @@ def test_concurrent_build_is_refused(project: Settings) -> None:
 def test_clean_removes_only_generated_files(project: Settings) -> None:
     from pipeline.build.clean import clean
 
-    build_module.build(project)
+    build(project)
     (project.out_dir / "notes.txt").write_text("mine")
     removed = clean(project.out_dir)
     assert sorted(p.name for p in removed) == ["SHA256SUMS", "manifest.json", "one.txt", "two.txt"]
@@ -151,12 +162,10 @@ def test_dist_archive_is_reproducible(project: Settings, tmp_path: Path) -> None
 
     from pipeline.build.dist import make_archive
 
-    (project.data_dir / "datapackage.json").write_text(
-        json.dumps({"created": "2026-11-20T00:00:00Z", "resources": [{"path": "t.csv"}]})
-    )
-    build_module.build(project)
+    write_package(project.data_dir, created="2026-11-20T00:00:00Z")
+    build(project)
     first = make_archive(project.out_dir, project.data_dir, tmp_path / "dist1")
-    build_module.build(project, force=True)
+    build(project, force=True)
     second = make_archive(project.out_dir, project.data_dir, tmp_path / "dist2")
     assert first.name == "k2brief-briefings-2026-11-20.zip"
     assert first.read_bytes() == second.read_bytes()
@@ -167,3 +176,23 @@ def test_dist_archive_is_reproducible(project: Settings, tmp_path: Path) -> None
         "k2brief-briefings/manifest.json",
         "k2brief-briefings/SHA256SUMS",
     ]
+
+
+def test_a_document_writing_files_it_does_not_declare_fails(project: Settings) -> None:
+    wrong = (Document("one", "one.html.j2", None, fake_producer, ("one.pdf",)),)
+    with pytest.raises(BuildError, match=r"the one made one.txt; .* says it writes one.pdf"):
+        build(project, wrong)
+    assert not project.out_dir.joinpath("one.txt").exists()
+
+
+def documents_of(make) -> tuple[Document, ...]:
+    """Documents "one" and "two" whose producers make(name) returns, called with the data."""
+
+    def producer(name: str):
+        produce = make(name)
+        return lambda document, tables, meta, settings: produce(tables, meta, settings)
+
+    return tuple(
+        Document(name, f"{name}.html.j2", None, producer(name), (f"{name}.txt",))
+        for name in ("one", "two")
+    )

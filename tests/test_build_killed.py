@@ -14,12 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import cli
+from pipeline import cli, documents
 from pipeline.build import run as build_module
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import PROJECT_ROOT, Settings
-from tests.test_build_incremental import fake_producer, project, statuses  # noqa: F401
+from tests.test_build_incremental import (  # noqa: F401 - project is the shared fixture
+    DOCUMENTS,
+    documents_of,
+    project,
+    statuses,
+)
 
 PARENT = os.getpid()
 
@@ -45,19 +50,17 @@ def test_a_killed_worker_fails_the_build_and_changes_nothing(
     project: Settings,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    build_module.build(project)
+    build_module.build(project, documents=DOCUMENTS)
     before = every_file(project.out_dir)
     assert {"one.txt", "two.txt", "manifest.json", "SHA256SUMS"} <= set(before)
-    monkeypatch.setattr(build_module, "producer", killing_one)
     with pytest.raises(BuildError) as caught:
-        build_module.build(project, force=True, jobs=2)
+        build_module.build(project, documents=documents_of(killing_one), force=True, jobs=2)
     # "two" may have finished already, or have gone down with the pool.
     assert re.match(r"one(, two)? failed: a worker process stopped abruptly", str(caught.value))
     assert str(caught.value).endswith("nothing was written")
     assert every_file(project.out_dir) == before, "same files, same bytes, no temporary files"
     # The lock was released: the next build runs and writes.
-    monkeypatch.setattr(build_module, "producer", fake_producer)
-    result = build_module.build(project, force=True, jobs=2)
+    result = build_module.build(project, documents=DOCUMENTS, force=True, jobs=2)
     assert statuses(result) == {"one": "built", "two": "built"}
 
 
@@ -65,10 +68,10 @@ def test_the_cli_says_which_document_a_killed_worker_took_down(
     project: Settings,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    build_module.build(project)
+    build_module.build(project, documents=DOCUMENTS)
     before = every_file(project.out_dir)
     monkeypatch.setattr(cli, "Settings", lambda: project)
-    monkeypatch.setattr(build_module, "producer", killing_one)
+    monkeypatch.setattr(documents, "REGISTRY", documents_of(killing_one))
     result = CliRunner().invoke(cli.main, ["build", "--force", "--jobs", "2"])
     assert result.exit_code == 1
     assert re.search(r"error: one(, two)? failed: a worker process stopped abruptly", result.stderr)

@@ -14,14 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import cli
+from pipeline import cli, documents
 from pipeline.build import run as build_module
-from pipeline.build import workers
-from pipeline.build.progress import STEP, Event, PlainReporter
+from pipeline.build.progress import Event, PlainReporter
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import Settings
-from tests.test_build_incremental import project  # noqa: F401 - the shared fixture
+from tests.test_build_incremental import (  # noqa: F401 - project is the shared fixture
+    DOCUMENTS,
+    documents_of,
+    project,
+)
 
 PARENT = os.getpid()
 
@@ -32,7 +35,7 @@ def one_waits_for_two(name: str):
     def produce(tables: Mapping, meta: object, settings: Settings) -> list[Artifact]:
         signal = settings.out_dir.parent / "two-done"
         logging.getLogger("weasyprint.progress").info("Step 5 - Creating layout - Page %d", 1)
-        workers.emit(Event(name, STEP, f"in process {os.getpid()}"))
+        logging.getLogger("weasyprint.progress").info("Step 9 - in process %d", os.getpid())
         if name == "one":
             deadline = time.monotonic() + 30
             while not signal.exists() and time.monotonic() < deadline:
@@ -52,10 +55,11 @@ def test_plain_lines_stay_in_registry_order_with_two_jobs(
     project: Settings,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(build_module, "producer", one_waits_for_two)
     lines: list[str] = []
     with PlainReporter(lines.append) as reporter:
-        build_module.build(project, jobs=2, progress=reporter)
+        build_module.build(
+            project, documents=documents_of(one_waits_for_two), jobs=2, progress=reporter
+        )
     assert without_seconds(lines) == [
         "building one",
         "built one (3 pages, N s)",
@@ -68,9 +72,10 @@ def test_events_from_worker_processes_reach_the_parent(
     project: Settings,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(build_module, "producer", one_waits_for_two)
     events: list[Event] = []
-    build_module.build(project, jobs=2, progress=events.append)
+    build_module.build(
+        project, documents=documents_of(one_waits_for_two), jobs=2, progress=events.append
+    )
     for name in ("one", "two"):
         mine = [(e.kind, e.text) for e in events if e.document == name]
         assert [kind for kind, _ in mine] == ["queued", "started", "step", "step", "built"]
@@ -95,9 +100,8 @@ def test_a_failure_names_the_document_and_the_others_still_render(
     monkeypatch: pytest.MonkeyPatch,
     jobs: int,
 ) -> None:
-    monkeypatch.setattr(build_module, "producer", failing_one)
     with pytest.raises(build_module.DocumentsFailed) as caught:
-        build_module.build(project, jobs=jobs)
+        build_module.build(project, documents=documents_of(failing_one), jobs=jobs)
     assert str(caught.value).splitlines() == [
         "one failed: one.pdf has 3 pages; the limit is 2",
         "nothing was written",
@@ -118,7 +122,7 @@ def test_cli_without_a_terminal_prints_plain_lines_then_the_table(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_project(monkeypatch, project)
-    monkeypatch.setattr(build_module, "producer", one_waits_for_two)
+    monkeypatch.setattr(documents, "REGISTRY", documents_of(one_waits_for_two))
     result = CliRunner().invoke(cli.main, ["build", "--jobs", "2"])
     assert result.exit_code == 0, result.output
     assert without_seconds(result.stderr.splitlines()) == [
@@ -139,7 +143,7 @@ def test_cli_verbose_adds_steps_and_quiet_prints_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_project(monkeypatch, project)
-    monkeypatch.setattr(build_module, "producer", one_waits_for_two)
+    monkeypatch.setattr(documents, "REGISTRY", documents_of(one_waits_for_two))
     verbose = CliRunner().invoke(cli.main, ["build", "--jobs", "2", "--force", "-v"])
     assert verbose.exit_code == 0, verbose.output
     assert verbose.stderr.splitlines()[:2] == ["building one", "one: laying out"]
@@ -152,7 +156,7 @@ def test_cli_failure_shows_the_table_then_the_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_project(monkeypatch, project)
-    monkeypatch.setattr(build_module, "producer", failing_one)
+    monkeypatch.setattr(documents, "REGISTRY", documents_of(failing_one))
     result = CliRunner().invoke(cli.main, ["build", "--jobs", "1"])
     assert result.exit_code == 1
     assert [line.split()[:3] for line in result.stdout.splitlines()] == [
@@ -174,16 +178,16 @@ def test_a_build_with_nothing_to_do_imports_no_heavy_library(
     project: Settings,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    build_module.build(project)
+    build_module.build(project, documents=DOCUMENTS)
     code = f"""
 import sys
 from pathlib import Path
 from pipeline import cli, documents
-from pipeline.build import run as build
-from pipeline.build import manifest
+from pipeline.documents import Document
 from pipeline.settings import Settings
-documents.REGISTRY = build.REGISTRY = {{"one": "x:y", "two": "x:y"}}
-manifest.ENTRY_TEMPLATES = {{"one": "one.html.j2", "two": "two.html.j2"}}
+documents.REGISTRY = tuple(
+    Document(n, f"{{n}}.html.j2", None, "x:y", (f"{{n}}.txt",)) for n in ("one", "two")
+)
 cli.Settings = lambda: Settings(
     data_dir=Path({str(project.data_dir)!r}),
     out_dir=Path({str(project.out_dir)!r}),
@@ -221,7 +225,7 @@ def test_an_unexpected_error_is_named_and_verbose_shows_its_traceback(
         return produce
 
     use_project(monkeypatch, project)
-    monkeypatch.setattr(build_module, "producer", broken)
+    monkeypatch.setattr(documents, "REGISTRY", documents_of(broken))
     plain = CliRunner().invoke(cli.main, ["build", "--jobs", "2"])
     assert plain.exit_code == 1
     assert "error: one, two failed: KeyError: 'no-such-key'" in plain.stderr

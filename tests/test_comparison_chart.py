@@ -35,6 +35,7 @@ from pipeline.chart.produce import (
     render_chart,
 )
 from pipeline.dataset import load_meta
+from pipeline.documents import by_name
 from pipeline.errors import BuildError
 from pipeline.pdf.images import PNG_DPI
 from pipeline.pdf.layout import layout_boxes
@@ -48,6 +49,8 @@ MM_PT = 72 / 25.4
 EXTRA_ASPECTS = ("gut-microbiome", "bone-health", "drug-interactions")
 DATASETS = ("bundled", "enlarged")
 CASES = [(data, paper) for data in DATASETS for paper in PAPER_PT]
+
+CHART = by_name("comparison-chart")
 
 
 def _rewrite_csv(path: Path, change) -> None:
@@ -127,7 +130,7 @@ def _build(data_dir: Path, paper: str) -> ChartBuild:
     result = validate_package(data_dir)
     assert result.report.valid, "the test data must be valid"
     return render_chart(
-        result.tables, load_meta(data_dir), Settings(data_dir=data_dir, paper=paper)
+        CHART, result.tables, load_meta(data_dir), Settings(data_dir=data_dir, paper=paper)
     )
 
 
@@ -281,7 +284,7 @@ def test_png_is_the_pdf_drawn_at_the_stated_resolution(charts):
 def test_a_rebuild_is_byte_identical(charts):
     first = charts("bundled", "a4")
     result = validate_package(DEFAULT_DATA_DIR)
-    again = produce_chart(result.tables, load_meta(DEFAULT_DATA_DIR), Settings())
+    again = produce_chart(CHART, result.tables, load_meta(DEFAULT_DATA_DIR), Settings())
     assert [a.name for a in again] == [
         "comparison-chart.pdf",
         "comparison-chart.svg",
@@ -321,12 +324,12 @@ def _predicted(data_dir: Path, paper: str):
     tables = validate_package(data_dir).tables
     meta = load_meta(data_dir)
     data = chart_data(tables)
-    return settings, meta, data, chart_predictor(data, meta, settings)(ladder())
+    return settings, meta, data, chart_predictor(data, meta, settings, CHART.template)(ladder())
 
 
 def _overflow(data, meta, settings, level) -> float:
     """Lay a level out on a tall page; return how far it reaches below the real page, in px."""
-    html = chart_html(data, meta, settings, level, MEASURE_HEIGHT_MM)
+    html = chart_html(data, meta, settings, CHART.template, level, MEASURE_HEIGHT_MM)
     layout = layout_boxes(html, base_dir=settings.templates_dir)
     return (needed_mm(layout) - content_height_mm(settings.paper)) * PX_PER_MM
 
@@ -349,7 +352,7 @@ def test_the_prediction_picks_what_laying_out_every_candidate_picks():
     """Predicting saves layouts, and the chart shows exactly as much as without it."""
     settings, meta, data, _ = _predicted(DEFAULT_DATA_DIR, "a4")
     plain = fit_one_page(
-        lambda limits, height: chart_html(data, meta, settings, limits, height),
+        lambda limits, height: chart_html(data, meta, settings, CHART.template, limits, height),
         lambda html: layout_boxes(html, base_dir=settings.templates_dir),
         "a4",
     )

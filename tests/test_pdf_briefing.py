@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from pipeline.briefing import produce_handout
-from pipeline.documents import data_files_used
+from pipeline.dataset import Dataset
+from pipeline.documents import by_name, produce_handout
 from pipeline.formats import fmt_number
 from tests.test_briefing_support import (
     DATA,
@@ -109,8 +109,7 @@ def test_metadata_comes_from_the_data_never_the_clock(name: str):
     assert info.creation_date.astimezone(UTC) == meta.date
     assert info.modification_date.astimezone(UTC) == meta.date
     # The fingerprint covers the data files this document reads (every file for the briefing).
-    used = data_files_used(name, DATA)
-    assert info["/k2briefdatasha256"] == (meta if used is None else meta.limited_to(used)).sha256
+    assert info["/k2briefdatasha256"] == Dataset.read(DATA).meta(by_name(name).tables).sha256
     assert info["/k2briefdataversion"] == meta.version
     assert info["/k2briefversion"] == meta.k2brief_version
 
@@ -171,7 +170,9 @@ def test_briefing_text_holds_the_key_facts():
 def test_handout_fits_two_pages_in_each_variant():
     tables, meta = bundled_tables(), bundled_meta()
     for variant, marker in (("pdf/ua-1", b"pdfuaid"), ("pdf/a-3u", b"pdfaid")):
-        pdf_artifact, html_artifact = produce_handout(tables, meta, settings(pdf_variant=variant))
+        pdf_artifact, html_artifact = produce_handout(
+            by_name("handout"), tables, meta, settings(pdf_variant=variant)
+        )
         assert pdf_artifact.pages is not None and pdf_artifact.pages <= 2
         xmp = PdfReader(io.BytesIO(pdf_artifact.data)).trailer["/Root"]["/Metadata"]
         assert marker in xmp.get_object().get_data(), f"{variant} is declared in the XMP"
@@ -214,9 +215,10 @@ def test_nothing_overflows_the_page_even_with_unbreakable_cells(tmp_path, paper:
     set_cell(data / "cautions.csv", {"severity": "warning"}, "summary", f"See {long_word}.")
     for form in ("phylloquinone", "MK-7"):
         set_cell(data / "foods.csv", {"food_id": "natto", "form": form}, "food", long_word)
-    from pipeline.briefing import render_html
+    from pipeline.documents import render_html
 
+    briefing = by_name("briefing")
     html = render_html(
-        "briefing", briefing_context, tables_of(data), load_meta(data), settings(paper=paper)
+        briefing, briefing_context, tables_of(data), load_meta(data), settings(paper=paper)
     )
     assert _overflowing_text(html) == []

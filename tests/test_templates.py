@@ -10,9 +10,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from pipeline.briefing import render_html
 from pipeline.context.briefing import briefing_context, handout_context
 from pipeline.dataset import load_meta
+from pipeline.documents import by_name, render_html
 from pipeline.settings import PROJECT_ROOT, TEMPLATES_DIR
 from tests.test_briefing_support import copy_data, set_cell, settings, tables_of
 
@@ -100,7 +100,7 @@ def hostile(tmp_path_factory):
 @pytest.mark.parametrize("name", ["briefing", "handout"])
 def test_cells_cannot_inject_markup(hostile: Path, name: str):
     build = briefing_context if name == "briefing" else handout_context
-    html = render_html(name, build, tables_of(hostile), load_meta(hostile), settings())
+    html = render_html(by_name(name), build, tables_of(hostile), load_meta(hostile), settings())
     assert "&lt;img src=&#34;http://example.com/track.png&#34;&gt;" in html
     assert "<script" not in html
     assert 'src="http' not in html

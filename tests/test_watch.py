@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
-from pipeline.build import run as build_module
+from pipeline import documents
 from pipeline.build import watch as watch_module
 from pipeline.errors import BuildError
 from pipeline.settings import Settings
-from tests.test_build_incremental import project  # noqa: F401 - the shared fixture
+from tests.test_build_incremental import DOCUMENTS, fake_documents, project  # noqa: F401
 
 
 def wait_for(predicate, timeout: float = 10.0) -> bool:
@@ -22,6 +22,7 @@ def wait_for(predicate, timeout: float = 10.0) -> bool:
 
 
 def test_watch_rebuilds_on_save_and_survives_failures(project: Settings, monkeypatch) -> None:  # noqa: F811
+    monkeypatch.setattr(documents, "REGISTRY", DOCUMENTS)
     lines: list[str] = []
     stop = threading.Event()
     thread = threading.Thread(
@@ -37,13 +38,10 @@ def test_watch_rebuilds_on_save_and_survives_failures(project: Settings, monkeyp
         assert output.read_bytes() != first
         good = output.read_bytes()
 
-        def broken(name: str):
-            def produce(*args: object):
-                raise BuildError("template error")
+        def broken(*args: object):
+            raise BuildError("template error")
 
-            return produce
-
-        monkeypatch.setattr(build_module, "producer", broken)
+        monkeypatch.setattr(documents, "REGISTRY", fake_documents(broken))
         (project.templates_dir / "two.html.j2").write_text("two, broken")
         assert wait_for(lambda: any("previous outputs are kept" in line for line in lines)), lines
         assert output.read_bytes() == good

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.build.manifest import MANIFEST, SUMS, Manifest
 from pipeline.build.run import LOCK, build_lock
-from pipeline.build.manifest import MANIFEST, SUMS, read_manifest
 
 
 def clean(out_dir: Path) -> list[Path]:
@@ -13,8 +13,7 @@ def clean(out_dir: Path) -> list[Path]:
     if not out_dir.is_dir():
         return []
     with build_lock(out_dir):
-        manifest = read_manifest(out_dir)
-        names = [*manifest.get("outputs", {}), MANIFEST, SUMS]
+        names = [*Manifest.load(out_dir).outputs, MANIFEST, SUMS]
         root = out_dir.resolve()
         # A hand-edited manifest must not make clean delete anything outside the folder.
         targets = [out_dir / n for n in names if (out_dir / n).resolve().is_relative_to(root)]

@@ -5,27 +5,29 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from datetime import datetime
+
+from pipeline.build.manifest import MANIFEST, SUMS, Manifest
+from pipeline.dataset import Dataset, build_date
 from pipeline.errors import BuildError
-from pipeline.build.manifest import MANIFEST, SUMS, read_manifest
-from pipeline.dataset import load_meta
 from pipeline.outputs import Artifact, write_all
 
 
-def archive_name(data_dir: Path) -> str:
+def archive_name(date: datetime) -> str:
     """Name the archive after the data's date, so each data release has its own."""
-    return f"k2brief-briefings-{load_meta(data_dir).iso_date}.zip"
+    return f"k2brief-briefings-{date.strftime('%Y-%m-%d')}.zip"
 
 
 def make_archive(out_dir: Path, data_dir: Path, dist_dir: Path) -> Path:
     """Zip the outputs the manifest lists, sorted and with fixed timestamps."""
-    manifest = read_manifest(out_dir)
-    names = sorted(manifest.get("outputs", {}))
+    names = sorted(Manifest.load(out_dir).outputs)
     missing = [name for name in names if not (out_dir / name).is_file()]
     if not names or missing:
         raise BuildError(f"nothing complete to pack in {out_dir}: run `k2brief build` first")
-    date = load_meta(data_dir).date
+    # Only the date is needed: the descriptor is read, the data files are not hashed.
+    date = build_date(Dataset.descriptor_created(data_dir))
     stamp = (max(date.year, 1980), date.month, date.day, date.hour, date.minute, date.second)
-    target = dist_dir / archive_name(data_dir)
+    target = dist_dir / archive_name(date)
     staging = dist_dir / f".{target.name}.build"
     dist_dir.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(staging, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -5,24 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
-from pipeline.documents import data_files_used
-from pipeline.dataset import data_files
 from pipeline.pdf.engine import font_files, pango_version
+
+if TYPE_CHECKING:
+    from pipeline.dataset import Dataset
+    from pipeline.documents import Document
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
-#: Each document's entry template; the templates it includes are found by parsing.
-ENTRY_TEMPLATES = {
-    "briefing": "briefing.html.j2",
-    "handout": "handout.html.j2",
-    "comparison-chart": "comparison-chart.html.j2",
-}
 
 
 def sha256_file(path: Path) -> str:
@@ -89,22 +86,12 @@ class Inputs:
         return sha256_bytes(payload.encode())
 
 
-def data_hashes(data_dir: Path) -> dict[str, str]:
-    """Hash datapackage.json and every table it names."""
-    return {f"data/{p.name}": sha256_file(p) for p in data_files(data_dir) if p.is_file()}
-
-
 def document_inputs(
-    name: str,
-    data: dict[str, str],
-    templates_dir: Path,
-    options: dict[str, object],
-    data_dir: Path,
+    document: Document, dataset: Dataset, templates_dir: Path, options: dict[str, object]
 ) -> Inputs:
     """Combine the hashes of the data it reads with its templates, the fonts and the versions."""
-    used = data_files_used(name, data_dir)
-    files = {path: digest for path, digest in data.items() if used is None or path[5:] in used}
-    for path in templates_used(templates_dir, ENTRY_TEMPLATES[name]):
+    files = {f"data/{path}": digest for path, digest in dataset.files_for(document.tables)}
+    for path in templates_used(templates_dir, document.template):
         files[f"templates/{path.relative_to(templates_dir).as_posix()}"] = sha256_file(path)
     for path in font_files():
         # Font files are large; their identity (name, size) is enough to notice an upgrade.
@@ -112,21 +99,106 @@ def document_inputs(
     return Inputs(files, {**options, **versions()})
 
 
-def read_manifest(out_dir: Path) -> dict:
-    """Read the previous build's manifest, or an empty one."""
-    path = out_dir / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+@dataclass(frozen=True)
+class OutputEntry:
+    """One file a build wrote: its hash, size and, for a PDF, its pages."""
+
+    sha256: str
+    bytes: int
+    pages: int | None = None
 
 
-def manifest_bytes(manifest: dict) -> bytes:
-    """Serialise the manifest deterministically."""
-    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One document as last built: the key of its inputs and the files it wrote."""
+
+    key: str
+    outputs: tuple[str, ...]
 
 
-def sums_bytes(outputs: dict[str, dict]) -> bytes:
-    """Write sha256sum's format: '<hex>  <name>' for every output."""
-    lines = [f"{entry['sha256']}  {name}\n" for name, entry in sorted(outputs.items())]
-    return "".join(lines).encode()
+@dataclass(frozen=True)
+class Manifest:
+    """What the builds in an output folder depended on and wrote: output/manifest.json."""
+
+    versions: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, DocumentEntry] = field(default_factory=dict)
+    outputs: dict[str, OutputEntry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        """Read the previous build's manifest; an unreadable one counts as none."""
+        try:
+            raw = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+            return cls(
+                versions=dict(raw.get("versions", {})),
+                inputs={str(i["path"]): str(i["sha256"]) for i in raw.get("inputs", [])},
+                documents={
+                    str(name): DocumentEntry(str(e["key"]), tuple(map(str, e["outputs"])))
+                    for name, e in raw.get("documents", {}).items()
+                },
+                outputs={
+                    str(name): OutputEntry(str(e["sha256"]), int(e["bytes"]), e.get("pages"))
+                    for name, e in raw.get("outputs", {}).items()
+                },
+            )
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            # A missing or hand-broken manifest only means: rebuild everything.
+            return cls()
+
+    def is_up_to_date(self, name: str, inputs: Inputs, out_dir: Path) -> bool:
+        """Tell whether the last build of a document used these inputs and its files remain."""
+        entry = self.documents.get(name)
+        if entry is None or entry.key != inputs.key():
+            return False
+        for output in entry.outputs:
+            path, known = out_dir / output, self.outputs.get(output)
+            if known is None or not path.is_file() or path.stat().st_size != known.bytes:
+                return False
+        return True
+
+    def with_built(self, inputs: dict[str, Inputs], built: dict[str, list[Any]]) -> Manifest:
+        """Merge this build's documents, written as artifacts, into this manifest."""
+        documents, outputs = dict(self.documents), dict(self.outputs)
+        for name, artifacts in built.items():
+            documents[name] = DocumentEntry(inputs[name].key(), tuple(a.name for a in artifacts))
+            for a in artifacts:
+                outputs[a.name] = OutputEntry(sha256_bytes(a.data), len(a.data), a.pages)
+        files = {path: digest for entry in inputs.values() for path, digest in entry.files.items()}
+        return Manifest(versions(), files, documents, outputs)
+
+    def files_of(self, name: str) -> list[OutputEntry]:
+        """Return what is known of each file a document wrote when last built."""
+        entry = self.documents.get(name)
+        names = entry.outputs if entry else ()
+        return [self.outputs[output] for output in names if output in self.outputs]
+
+    def pages(self, name: str) -> int | None:
+        """Return the page count of a document's PDF, as last built."""
+        return next((f.pages for f in self.files_of(name) if f.pages), None)
+
+    def size(self, name: str) -> int:
+        """Return the bytes a document's files take, as last built."""
+        return sum(f.bytes for f in self.files_of(name))
+
+    def to_bytes(self) -> bytes:
+        """Serialise the manifest deterministically."""
+        data = {
+            "generator": "k2brief",
+            "versions": self.versions,
+            "inputs": [{"path": p, "sha256": d} for p, d in sorted(self.inputs.items())],
+            "documents": {
+                name: {"key": e.key, "outputs": list(e.outputs)}
+                for name, e in self.documents.items()
+            },
+            "outputs": {
+                name: {"sha256": e.sha256, "bytes": e.bytes, "pages": e.pages}
+                for name, e in self.outputs.items()
+            },
+        }
+        return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+    def sums_bytes(self) -> bytes:
+        """Write sha256sum's format: '<hex>  <name>' for every output."""
+        lines = [f"{e.sha256}  {name}\n" for name, e in sorted(self.outputs.items())]
+        return "".join(lines).encode()

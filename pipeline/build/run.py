@@ -5,36 +5,35 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import documents as registry
 from pipeline.build import workers
-from pipeline.documents import REGISTRY, producer
-from pipeline.errors import BuildError, InvalidDataError
-from pipeline.build.manifest import (
-    MANIFEST,
-    SUMS,
-    Inputs,
-    data_hashes,
-    document_inputs,
-    manifest_bytes,
-    read_manifest,
-    sha256_bytes,
-    sums_bytes,
-    versions,
-)
-from pipeline.outputs import Artifact, write_all
+from pipeline.build.manifest import MANIFEST, SUMS, Manifest, document_inputs
 from pipeline.build.progress import QUEUED, STARTED, STEP, UP_TO_DATE, Event, Progress
+from pipeline.build.workers import Outcome
+from pipeline.dataset import Dataset
+from pipeline.documents import Document, by_name, produce
+from pipeline.errors import BuildError, InvalidDataError
+from pipeline.outputs import Artifact, write_all
 from pipeline.pdf.steps import weasyprint_steps
 from pipeline.settings import Settings
-from pipeline.build.workers import Outcome
 
 LOCK = ".k2brief.lock"
-# Set in the parent just before forking workers, so the tables are inherited, not pickled.
-_SHARED: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What every document of one build is made from; forked workers inherit it whole."""
+
+    documents: tuple[Document, ...]
+    tables: Mapping[str, Any]
+    dataset: Dataset
+    settings: Settings
 
 
 @dataclass(frozen=True)
@@ -71,9 +70,9 @@ class BuildResult:
     written: tuple[Path, ...]
 
 
-def selected_documents(settings: Settings) -> list[str]:
+def selected_documents(settings: Settings, documents: Sequence[Document]) -> list[Document]:
     """Return the documents to build, in the registry's stable order."""
-    return [name for name in REGISTRY if not settings.only or name in settings.only]
+    return [doc for doc in documents if not settings.only or doc.name in settings.only]
 
 
 def build_options(settings: Settings) -> dict[str, object]:
@@ -99,26 +98,13 @@ def build_lock(out_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def is_up_to_date(previous: Mapping[str, Any], name: str, inputs: Inputs, out_dir: Path) -> bool:
-    """Tell whether the last build of a document used the same inputs and its files remain."""
-    entry = previous.get("documents", {}).get(name)
-    if not entry or entry.get("key") != inputs.key():
-        return False
-    outputs = previous.get("outputs", {})
-    for output in entry.get("outputs", []):
-        path = out_dir / output
-        if not path.is_file() or path.stat().st_size != outputs.get(output, {}).get("bytes"):
-            return False
-    return True
-
-
-def _produce(name: str) -> tuple[list[Artifact], float]:
-    """Build one document from the shared tables (runs in a worker or in-process)."""
-    workers.emit(Event(name, STARTED))
+def _produce(job: RenderJob, name: str, emit: Progress) -> tuple[list[Artifact], float]:
+    """Build one document of the job (in a worker or in-process), reporting its steps."""
+    emit(Event(name, STARTED))
     start = time.perf_counter()
-    tables, meta, settings = _SHARED["tables"], _SHARED["meta"], _SHARED["settings"]
-    with weasyprint_steps(lambda step: workers.emit(Event(name, STEP, step))):
-        artifacts = producer(name)(tables, meta, settings)
+    document = by_name(name, job.documents)
+    with weasyprint_steps(lambda step: emit(Event(name, STEP, step))):
+        artifacts = produce(document, job.tables, job.dataset, job.settings)
     return artifacts, time.perf_counter() - start
 
 
@@ -132,72 +118,49 @@ def _validated_tables(settings: Settings) -> Mapping[str, Any]:
     return result.tables
 
 
-def _new_manifest(
-    previous: Mapping[str, Any],
-    inputs: Mapping[str, Inputs],
-    built: Mapping[str, list[Artifact]],
-) -> dict[str, Any]:
-    """Merge this build's documents into the previous manifest's entries."""
-    documents = dict(previous.get("documents", {}))
-    outputs = dict(previous.get("outputs", {}))
-    for name, artifacts in built.items():
-        documents[name] = {"key": inputs[name].key(), "outputs": [a.name for a in artifacts]}
-        for artifact in artifacts:
-            outputs[artifact.name] = {
-                "sha256": sha256_bytes(artifact.data),
-                "bytes": len(artifact.data),
-                "pages": artifact.pages,
-            }
-    files: dict[str, str] = {}
-    for entry in inputs.values():
-        files.update(entry.files)
-    return {
-        "generator": "k2brief",
-        "versions": versions(),
-        "inputs": [{"path": path, "sha256": digest} for path, digest in sorted(files.items())],
-        "documents": documents,
-        "outputs": outputs,
-    }
-
-
 def build(
     settings: Settings,
     *,
+    documents: Sequence[Document] | None = None,
     force: bool = False,
     jobs: int = 1,
     progress: Progress = lambda _event: None,
 ) -> BuildResult:
     """Validate and build what is out of date; write nothing unless everything succeeds.
 
-    progress receives an Event as each document is queued, starts, steps and ends (nothing
-    when every document is up to date); DocumentsFailed names any document that failed.
+    documents defaults to the registry in pipeline/documents.py. progress receives an Event
+    as each document is queued, starts, steps and ends (nothing when every document is up to
+    date); DocumentsFailed names any document that failed.
     """
     out_dir = settings.out_dir
+    chosen = selected_documents(settings, registry.REGISTRY if documents is None else documents)
+    names = [doc.name for doc in chosen]
     with build_lock(out_dir):
-        previous = read_manifest(out_dir)
-        names = selected_documents(settings)
+        previous = Manifest.load(out_dir)
+        # The data package is read and hashed once; everything after works from this.
+        dataset = Dataset.read(settings.data_dir)
         options = build_options(settings)
-        data = data_hashes(settings.data_dir)
         inputs = {
-            name: document_inputs(name, data, settings.templates_dir, options, settings.data_dir)
-            for name in names
+            doc.name: document_inputs(doc, dataset, settings.templates_dir, options)
+            for doc in chosen
         }
-        stale = [n for n in names if force or not is_up_to_date(previous, n, inputs[n], out_dir)]
+        stale = [n for n in names if force or not previous.is_up_to_date(n, inputs[n], out_dir)]
         outcomes: dict[str, Outcome] = {}
         written: list[Path] = []
         if stale:
             for name in names:
                 progress(Event(name, QUEUED if name in stale else UP_TO_DATE))
-            outcomes = _render(settings, stale, jobs, progress, data)
+            job = RenderJob(tuple(chosen), _validated_tables(settings), dataset, settings)
+            outcomes = workers.run(_produce, job, stale, jobs, progress)
             if any(o.artifacts is None for o in outcomes.values()):
                 failed = {name: o for name, o in outcomes.items() if o.error is not None}
                 raise DocumentsFailed(failed, _statuses(names, outcomes, previous, written=False))
             built = {name: list(o.artifacts or ()) for name, o in outcomes.items()}
-            manifest = _new_manifest(previous, inputs, built)
+            manifest = previous.with_built(inputs, built)
             artifacts = [a for name in stale for a in built[name]]
             artifacts += [
-                Artifact(MANIFEST, manifest_bytes(manifest)),
-                Artifact(SUMS, sums_bytes(manifest["outputs"])),
+                Artifact(MANIFEST, manifest.to_bytes()),
+                Artifact(SUMS, manifest.sums_bytes()),
             ]
             # The manifest is renamed last, so it never describes files not yet in place.
             written = write_all(out_dir, artifacts)
@@ -205,26 +168,10 @@ def build(
     return BuildResult(_statuses(names, outcomes, previous), tuple(written))
 
 
-def _render(
-    settings: Settings, names: list[str], jobs: int, progress: Progress, data: Mapping[str, str]
-) -> dict[str, Outcome]:
-    """Validate the data, then render the named documents from its tables."""
-    from pipeline.dataset import load_meta
-
-    # The files were hashed for the build keys; a million-row table is not hashed twice.
-    hashes = tuple((path.removeprefix("data/"), digest) for path, digest in data.items())
-    meta = load_meta(settings.data_dir, hashes)
-    _SHARED.update(tables=_validated_tables(settings), meta=meta, settings=settings)
-    try:
-        return workers.run(_produce, names, jobs, progress)
-    finally:
-        _SHARED.clear()
-
-
 def _statuses(
     names: list[str],
     outcomes: Mapping[str, Outcome],
-    manifest: Mapping[str, Any],
+    manifest: Manifest,
     *,
     written: bool = True,
 ) -> tuple[DocumentStatus, ...]:
@@ -244,10 +191,10 @@ def _statuses(
     return tuple(rows)
 
 
-def _up_to_date(name: str, manifest: Mapping[str, Any]) -> DocumentStatus:
+def _up_to_date(name: str, manifest: Manifest) -> DocumentStatus:
     """Summarise a document left as it was, from the manifest that describes it."""
-    files = manifest.get("documents", {}).get(name, {}).get("outputs", [])
-    info = [manifest.get("outputs", {}).get(f, {}) for f in files]
-    pages = next((i.get("pages") for i in info if i.get("pages")), None)
-    size = sum(int(i.get("bytes", 0)) for i in info)
-    return DocumentStatus(name, "up to date", pages, size, 0.0, tuple(files))
+    entry = manifest.documents.get(name)
+    files = entry.outputs if entry else ()
+    return DocumentStatus(
+        name, "up to date", manifest.pages(name), manifest.size(name), 0.0, tuple(files)
+    )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from pipeline.build.progress import BUILT, FAILED, STARTED, Event, Progress
 from pipeline.errors import K2BriefError
 from pipeline.outputs import Artifact
-from pipeline.build.progress import BUILT, FAILED, STARTED, Event, Progress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 # multiprocessing and concurrent.futures are imported where the pool starts: a build with
 # nothing to do imports this module and must not pay for them.
 
-# A task builds one named document and returns its files and the seconds it took.
-Task = Callable[[str], tuple[list[Artifact], float]]
+# A task builds one named document of a job, sending its events to emit, and returns its
+# files and the seconds it took.
+Task = Callable[[Any, str, Progress], tuple[list[Artifact], float]]
 
 KILLED = (
     "a worker process stopped abruptly (killed, or out of memory?); "
@@ -27,8 +28,9 @@ KILLED = (
 )
 NOT_STARTED = "not rendered: a worker process stopped abruptly before it started"
 
-# Where emit() sends events: the caller's progress in-process, a queue in a worker.
-_SINK: list[Progress] = []
+# In a worker process only: the job it was started with and where its events go. Set by
+# the pool's initializer, from arguments a forked child inherits without pickling.
+_WORKER: list[tuple[Any, Progress]] = []
 
 
 @dataclass(frozen=True)
@@ -41,50 +43,50 @@ class Outcome:
     details: str = ""  # the traceback of an unexpected error, for --verbose
 
 
-def emit(event: Event) -> None:
-    """Report an event from inside a task, wherever the task runs."""
-    if _SINK:
-        _SINK[0](event)
-
-
-def run(task: Task, names: Sequence[str], jobs: int, progress: Progress) -> dict[str, Outcome]:
-    """Run the task for each name (in workers when jobs > 1), all of them whatever fails."""
+def run(
+    task: Task, job: Any, names: Sequence[str], jobs: int, progress: Progress
+) -> dict[str, Outcome]:
+    """Run the task on the job for each name (in workers when jobs > 1), whatever fails."""
     if jobs <= 1 or len(names) <= 1:
-        return _run_here(task, names, progress)
-    return _run_in_workers(task, names, jobs, progress)
+        return _run_here(task, job, names, progress)
+    return _run_in_workers(task, job, names, jobs, progress)
 
 
-def _run_here(task: Task, names: Sequence[str], progress: Progress) -> dict[str, Outcome]:
+def _run_here(
+    task: Task, job: Any, names: Sequence[str], progress: Progress
+) -> dict[str, Outcome]:
     """Run the tasks one after another in this process."""
-    _SINK[:] = [progress]
     outcomes: dict[str, Outcome] = {}
-    try:
-        for name in names:
-            # Go on after a failure: one run reports every document that fails.
-            outcomes[name] = _attempt(task, name)
-            progress(finished(name, outcomes[name]))
-    finally:
-        _SINK.clear()
+    for name in names:
+        # Go on after a failure: one run reports every document that fails.
+        outcomes[name] = _attempt(task, job, name, progress)
+        progress(finished(name, outcomes[name]))
     return outcomes
 
 
-def _attempt(task: Task, name: str) -> Outcome:
+def _attempt(task: Task, job: Any, name: str, emit: Progress) -> Outcome:
     """Run one task, catching its failure as an outcome."""
     start = time.perf_counter()
     try:
-        artifacts, seconds = task(name)
+        artifacts, seconds = task(job, name, emit)
     except Exception as error:
         return _failure(error, time.perf_counter() - start)
     return Outcome(tuple(artifacts), seconds)
 
 
-def _in_worker(events: SimpleQueue) -> None:
-    """Send a worker's events to the parent through the queue.
+def _in_worker(job: Any, events: SimpleQueue) -> None:
+    """Keep the job in this worker and send its events to the parent through the queue.
 
     SimpleQueue.put writes to the pipe before returning, so a task's events are always in
     the pipe before its result, and the parent reads them first.
     """
-    _SINK[:] = [events.put]
+    _WORKER[:] = [(job, events.put)]
+
+
+def _call(task: Task, name: str) -> tuple[list[Artifact], float]:
+    """Run a task in a worker on the job the worker was started with."""
+    job, emit = _WORKER[0]
+    return task(job, name, emit)
 
 
 class _Relay:
@@ -104,19 +106,19 @@ class _Relay:
 
 
 def _run_in_workers(
-    task: Task, names: Sequence[str], jobs: int, progress: Progress
+    task: Task, job: Any, names: Sequence[str], jobs: int, progress: Progress
 ) -> dict[str, Outcome]:
     """Run the tasks in forked workers, passing their events to progress in this process."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Fork, so the workers inherit what the parent prepared instead of unpickling it.
+    # Fork, so the workers inherit the job (tables and all) instead of unpickling it.
     context = multiprocessing.get_context("fork")
     events = context.SimpleQueue()
     with ProcessPoolExecutor(
-        min(jobs, len(names)), mp_context=context, initializer=_in_worker, initargs=(events,)
+        min(jobs, len(names)), mp_context=context, initializer=_in_worker, initargs=(job, events)
     ) as pool:
-        futures = {pool.submit(task, name): name for name in names}
+        futures = {pool.submit(_call, task, name): name for name in names}
         try:
             outcomes = _collect(futures, _Relay(events, progress), progress)
         except BaseException:

@@ -41,12 +41,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from pipeline.dataset import DatasetMeta
+    from pipeline.documents import Document
     from pipeline.pdf.engine import PdfResult
     from pipeline.pdf.images import PageImages
     from pipeline.settings import Settings
-
-NAME = "comparison-chart"
-TEMPLATE = f"{NAME}.html.j2"
 
 
 @dataclass(frozen=True)
@@ -63,16 +61,19 @@ def chart_html(
     data: ChartData,
     meta: DatasetMeta,
     settings: Settings,
+    template: str,
     limits: ChartLimits,
     page_height_mm: float | None = None,
     probe: tuple[ProbeRow, ...] = (),
 ) -> str:
     """Render the chart's HTML for one set of limits, on the paper or a taller page."""
     context = build_chart_context(data, meta, settings, limits, page_height_mm, probe)
-    return render(settings.templates_dir, TEMPLATE, {"ctx": context})
+    return render(settings.templates_dir, template, {"ctx": context})
 
 
-def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> Predictor:
+def chart_predictor(
+    data: ChartData, meta: DatasetMeta, settings: Settings, template: str
+) -> Predictor:
     """Predict the statement budgets' fit from the chart at one budget and a probe of its cells."""
     from pipeline.pdf.engine import render_document
     from pipeline.pdf.layout import layout_boxes, marked_extents
@@ -82,7 +83,7 @@ def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> P
 
     def measure(level: ChartLimits) -> Measured | None:
         """Lay the chart out on a tall page; None when more than its height is wrong."""
-        html = chart_html(data, meta, settings, level, MEASURE_HEIGHT_MM)
+        html = chart_html(data, meta, settings, template, level, MEASURE_HEIGHT_MM)
         chart = layout_boxes(html, base_dir=base)
         wrong = {problem.kind for problem in problems(chart, available)} - {"below the page"}
         if wrong or chart.rendered is None:
@@ -106,7 +107,7 @@ def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> P
             # No budget cuts anything (short statements): each level is the one measured.
             return Prediction(dict.fromkeys(rows, overflow), 1)
         probe = make_probe(rows)
-        html = chart_html(data, meta, settings, level, MEASURE_HEIGHT_MM, probe.rows)
+        html = chart_html(data, meta, settings, template, level, MEASURE_HEIGHT_MM, probe.rows)
         cells = marked_extents(render_document(html, base_dir=base))
         heights = {key: bottom - top for key, (top, bottom) in cells.items()}
         return Prediction(predict_overflows(probe, heights, measured), 2)
@@ -115,19 +116,20 @@ def chart_predictor(data: ChartData, meta: DatasetMeta, settings: Settings) -> P
 
 
 def render_chart(
-    tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
+    document: Document, tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
 ) -> ChartBuild:
     """Fit the chart on one page, render its PDF and draw the SVG and PNG from that PDF."""
     from pipeline.pdf.engine import render_document, write_pdf
     from pipeline.pdf.images import page_images
     from pipeline.pdf.layout import layout_boxes
 
+    name, template = document.name, document.template
     data = chart_data(tables)
     fitted = fit_one_page(
-        lambda limits, height: chart_html(data, meta, settings, limits, height),
+        lambda limits, height: chart_html(data, meta, settings, template, limits, height),
         lambda html: layout_boxes(html, base_dir=settings.templates_dir),
         settings.paper,
-        predict=chart_predictor(data, meta, settings),
+        predict=chart_predictor(data, meta, settings, template),
     )
     # The layout that fitted is the chart: write it rather than lay the same HTML out again.
     rendered = fitted.layout.rendered if fitted.layout else None
@@ -135,20 +137,21 @@ def render_chart(
         rendered or render_document(fitted.html, base_dir=settings.templates_dir),
         variant=settings.pdf_variant,
         strict=settings.strict,
-        identifier=f"{NAME}:{meta.sha256}:{settings.paper}:{settings.pdf_variant}",
+        identifier=f"{name}:{meta.sha256}:{settings.paper}:{settings.pdf_variant}",
     )
     if pdf.pages != 1:
-        raise BuildError(f"{NAME}.pdf came out with {pdf.pages} pages; it must have one")
+        raise BuildError(f"{name}.pdf came out with {pdf.pages} pages; it must have one")
     return ChartBuild(fitted.html, fitted.limits, pdf, page_images(pdf.data))
 
 
 def produce_chart(
-    tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
+    document: Document, tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
 ) -> list[Artifact]:
     """Build comparison-chart.pdf, and .svg and .png drawn from it, from the tables."""
-    chart = render_chart(tables, meta, settings)
+    chart = render_chart(document, tables, meta, settings)
+    name = document.name
     return [
-        Artifact(f"{NAME}.pdf", chart.pdf.data, chart.pdf.pages),
-        Artifact(f"{NAME}.svg", chart.images.svg),
-        Artifact(f"{NAME}.png", chart.images.png),
+        Artifact(f"{name}.pdf", chart.pdf.data, chart.pdf.pages),
+        Artifact(f"{name}.svg", chart.images.svg),
+        Artifact(f"{name}.png", chart.images.png),
     ]
