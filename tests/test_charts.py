@@ -21,6 +21,7 @@ from pipeline.context.studies import ForestPanel, StudyRow
 from pipeline.formats import fmt_number
 from pipeline.render import make_environment
 from pipeline.settings import TEMPLATES_DIR
+from pipeline.vocabulary import DIRECTIONS
 from tests.test_briefing_support import bundled_build, bundled_meta, bundled_tables, settings
 
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -180,7 +181,8 @@ def test_a_single_value_still_gets_an_axis_around_it():
 def test_marker_shape_and_fill_follow_the_direction(ctx):
     for panel, plot in zip(ctx.forest, ctx.forest_figure.panels, strict=True):
         for row, placed in zip(panel.rows, plot.rows, strict=True):
-            shape, fill, label = DIRECTION_STYLE[row.direction]
+            shape, fill = DIRECTION_STYLE[row.direction]
+            label = DIRECTIONS.label(row.direction)
             assert placed.marker.direction == row.direction
             assert (placed.marker.shape, placed.marker.fill, placed.marker.label) == (
                 shape,

@@ -13,7 +13,7 @@ from pipeline.context.briefing import DocMeta, doc_meta
 from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import FoodTotals, food_totals
 from pipeline.context.rows import records, text
-from pipeline.context.tables import ASPECT_LABELS, EVIDENCE_LABELS
+from pipeline.vocabulary import ASPECTS, COLUMN_VITAMINS, EVIDENCE, VITAMINS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,19 +21,6 @@ if TYPE_CHECKING:
     from pipeline.dataset import DatasetMeta
     from pipeline.settings import Settings
 
-VITAMINS = ("K1", "K2", "D")
-VITAMIN_HEADS = {
-    "K1": ("Vitamin K1", "phylloquinone · leafy greens, plant oils"),
-    "K2": ("Vitamin K2", "menaquinones MK-4 to MK-13 · animal and fermented foods"),
-    "D": ("Vitamin D", "D3 cholecalciferol, D2 ergocalciferol · sun, oily fish"),
-}
-#: Shorter row labels than the briefing's, so each fits one line of the narrow first column.
-CHART_LABELS = {
-    "deficiency-impact": "Deficiency",
-    "calcification-link": "Calcification",
-    "cardiovascular-impact": "Heart, vessels",
-    "reference-intake": "Intake advice",
-}
 #: Landscape page width and height per paper size, and the margin, in millimetres.
 PAGES = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
 MARGIN_MM = 8.0
@@ -180,15 +167,14 @@ def type_scale(body_pt: float) -> TypeScale:
 
 def aspect_label(aspect: str) -> str:
     """Name an aspect briefly, in words even when the schema gained one this code does not know."""
-    known = CHART_LABELS.get(aspect) or ASPECT_LABELS.get(aspect)
-    return known or aspect.replace("-", " ").capitalize()
+    return ASPECTS.short(aspect)
 
 
 def aspect_order(roles: pd.DataFrame) -> list[str]:
     """Order aspects as the briefing does, then any new ones in file order."""
     present = list(dict.fromkeys(str(row["aspect"]) for row in records(roles)))
-    known = [a for a in ASPECT_LABELS if a in present]
-    return known + [a for a in present if a not in ASPECT_LABELS]
+    known = [a for a in ASPECTS.codes if a in present]
+    return known + [a for a in present if a not in ASPECTS]
 
 
 def role_rows(
@@ -200,7 +186,7 @@ def role_rows(
     rows = []
     for aspect in order:
         cells = []
-        for vitamin in VITAMINS:
+        for vitamin in COLUMN_VITAMINS:
             row = by_key.get((vitamin, aspect))
             if row is None:
                 cells.append(None)
@@ -208,7 +194,7 @@ def role_rows(
             evidence = str(row["evidence"])
             summary, cut = shorten(text(row["summary"]) or "", limits.cell_chars, evidence)
             ref = index.cite(row["source_id"]).number
-            label = EVIDENCE_LABELS.get(evidence, evidence)
+            label = EVIDENCE.label(evidence)
             cells.append(RoleText(summary, cut, evidence, label, ref))
         rows.append(AspectRow(aspect, aspect_label(aspect), tuple(cells)))
     return tuple(rows)
@@ -262,7 +248,7 @@ class ChartData:
 
 def chart_data(tables: Mapping[str, pd.DataFrame]) -> ChartData:
     """Sum the foods once, since every fitting try picks from the same sums."""
-    return ChartData(tables, {v: food_totals(tables["foods"], v) for v in VITAMINS})
+    return ChartData(tables, {v: food_totals(tables["foods"], v) for v in COLUMN_VITAMINS})
 
 
 def chart_rows(
@@ -296,7 +282,7 @@ def build_chart_context(
     index = CitationIndex(tables["sources"])  # numbered in reading order, left to right
     rows = role_rows(tables["vitamin_roles"], index, limits)
     cautions = chart_cautions(tables["cautions"], index)
-    foods = food_columns(data.foods, VITAMINS, limits.foods, index, data.picks)
+    foods = food_columns(data.foods, COLUMN_VITAMINS, limits.foods, index, data.picks)
     studies, total = key_studies(tables["studies"], limits.studies, index)
     width, height = PAGES[settings.paper]
     return ChartContext(
@@ -311,7 +297,9 @@ def build_chart_context(
         margin=f"{MARGIN_MM:g}mm",
         type=type_scale(limits.body_pt),
         limits=limits,
-        heads=tuple(VitaminHead(v, *VITAMIN_HEADS[v]) for v in VITAMINS),
+        heads=tuple(
+            VitaminHead(v, VITAMINS.label(v), VITAMINS.term(v).detail) for v in COLUMN_VITAMINS
+        ),
         rows=rows,
         foods=foods,
         studies=studies,

@@ -7,42 +7,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.context.citations import CitationIndex
-from pipeline.context.foods import CONFIDENCE_LABELS, FoodAmount, FoodTotals
+from pipeline.context.foods import FoodAmount, FoodTotals
 from pipeline.context.palette import VITAMIN_COLOURS
 from pipeline.context.rows import integer, number, records, text
-from pipeline.context.studies import DIRECTION_LABELS, evidence_rank
+from pipeline.context.studies import evidence_rank
+from pipeline.vocabulary import ANALYSES, CONFIDENCES, DESIGNS, DIRECTIONS, LIMITED_ANALYSES
 
 if TYPE_CHECKING:
     import pandas as pd
 
 T = TypeVar("T")
 
-CONFIDENCE_KEYS = {"high": "high", "medium": "medium", "low": "low"}
-DESIGN_SHORT = {
-    "animal": "Animal study",
-    "rct": "RCT",
-    "rct-secondary-analysis": "RCT, secondary analysis",
-    "single-arm": "Single-arm trial",
-    "observational": "Observational",
-    "systematic-review": "Systematic review",
-    "meta-analysis": "Meta-analysis",
-    "protocol": "Trial protocol",
-}
-#: Analyses that cannot carry a study's main conclusion; the card says which one it is.
-LIMITED = {
-    "secondary": "secondary outcome",
-    "per-protocol": "per-protocol",
-    "subgroup": "subgroup",
-    "post-hoc": "post-hoc",
-}
-DIRECTION_MARKS = {
-    "benefit": "✓",
-    "null": "=",
-    "harm": "✗",
-    "mixed": "±",
-    "pending": "…",
-    "unknown": "?",
-}
+#: The chart's own, wider rule; the briefing's is vocabulary.LIMITED_ANALYSES.
+LIMITED = LIMITED_ANALYSES | {"secondary"}
 #: The study strip follows the columns: K1, K2, D, then studies of vitamin K as a whole.
 STUDY_COLUMNS = {"K1": 0, "K2": 1, "K2+D": 1, "D": 2, "K": 3, "K1+K2": 3}
 
@@ -124,8 +101,9 @@ def _bar(amount: FoodAmount, top: float, show_forms: bool) -> FoodBar:
     grams = amount_text(amount.serving_g)
     serving = f"{amount.serving} ({grams} g)"
     forms = forms_text(amount.forms) if show_forms else ""
-    confidence = CONFIDENCE_KEYS.get(amount.confidence, "low")
-    label = CONFIDENCE_LABELS.get(amount.confidence, amount.confidence).lower()
+    known = amount.confidence in CONFIDENCES
+    confidence = amount.confidence if known else CONFIDENCES.codes[-1]
+    label = CONFIDENCES.label(amount.confidence).lower()
     what = f"{amount.vitamin} ({forms})" if forms else amount.vitamin
     return FoodBar(
         key=f"{amount.vitamin}-{amount.food_id}".lower(),
@@ -224,20 +202,21 @@ def _card(row: dict[str, object], index: CitationIndex) -> StudyCard:
     """Turn a studies row into a card, citing its source."""
     design, analysis = str(row["design"]), str(row["analysis"])
     direction = str(row["direction"])
+    drawn = direction if direction in DIRECTIONS else "unknown"
     year = integer(row["year"])
     return StudyCard(
         name=text(row["short_name"]) or "",
         year=str(year or ""),
         vitamin=str(row["vitamin"]),
-        design=DESIGN_SHORT.get(design, design),
-        analysis=LIMITED.get(analysis, ""),
+        design=DESIGNS.short(design),
+        analysis=ANALYSES.short(analysis) if analysis in LIMITED else "",
         size=size_text(integer(row["n"]), design),
         dose=text(row["dose"]) or "",
         duration=duration_text(number(row["duration_weeks"])),
         outcome=text(row["outcome"]) or "",
-        direction=direction if direction in DIRECTION_MARKS else "unknown",
-        direction_label=DIRECTION_LABELS.get(direction, direction.capitalize()),
-        mark=DIRECTION_MARKS.get(direction, "?"),
+        direction=drawn,
+        direction_label=DIRECTIONS.label(direction),
+        mark=DIRECTIONS.term(drawn).mark,
         ref=index.cite(row["source_id"]).number,
     )
 

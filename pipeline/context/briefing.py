@@ -40,6 +40,7 @@ from pipeline.context.tables import (
     role_cells,
     role_matrix,
 )
+from pipeline.vocabulary import COLUMN_VITAMINS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from pipeline.settings import Settings
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
-ROLE_VITAMINS = ("K1", "K2", "D")
 #: The role statements the mechanism section walks through, in reading order.
 MECHANISM = {
     "D": ("primary-role", "key-action", "absorption"),
@@ -247,8 +247,8 @@ def briefing_context(
         warnings=tuple(c for c in all_cautions if c.severity == "warning"),
         other_cautions=tuple(c for c in all_cautions if c.severity != "warning"),
         mechanism=_mechanism(cells),
-        role_vitamins=ROLE_VITAMINS,
-        roles=role_matrix(cells, ROLE_VITAMINS),
+        role_vitamins=COLUMN_VITAMINS,
+        roles=role_matrix(cells, COLUMN_VITAMINS),
         roles_table=roles_table,
         foods=foods,
         food_figure=food_figure(rankings, CHART_TOP_FOODS, figs.next("foods"), meta),

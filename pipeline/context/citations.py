@@ -7,29 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.context.rows import integer, records, text
+from pipeline.vocabulary import SOURCE_KINDS, VERIFICATIONS
 
 if TYPE_CHECKING:
     import pandas as pd
-
-VERIFICATION_LABELS = {
-    "verified": "Checked against the primary source",
-    "secondary": "Checked against a faithful secondary reproduction",
-    "not-verified": "Not verified against the primary source",
-}
-KIND_LABELS = {
-    "trial": "Randomised trial",
-    "trial-secondary-analysis": "Secondary analysis of a trial",
-    "animal-study": "Animal study",
-    "observational-study": "Observational study",
-    "systematic-review": "Systematic review",
-    "meta-analysis": "Meta-analysis",
-    "narrative-review": "Narrative review",
-    "fact-sheet": "Fact sheet",
-    "food-database": "Food composition database",
-    "reference-values": "Reference values",
-    "protocol": "Trial protocol",
-    "pharmacokinetic-study": "Pharmacokinetic study",
-}
 
 
 @dataclass(frozen=True)
@@ -140,7 +121,7 @@ def _reference(row: dict[str, object], position: int, cited: bool) -> Reference:
         number=position,
         anchor=_anchor(str(row["source_id"])),
         source_id=str(row["source_id"]),
-        kind=KIND_LABELS.get(kind, kind),
+        kind=SOURCE_KINDS.label(kind),
         authors=_sentence(text(row["authors"]) or ""),
         title=_sentence(text(row["title"]) or ""),
         container=text(row["container"]) or "",
@@ -149,7 +130,7 @@ def _reference(row: dict[str, object], position: int, cited: bool) -> Reference:
         pmid=text(row["pmid"]),
         url=text(row["url"]),
         verification=verification,
-        verification_label=VERIFICATION_LABELS.get(verification, verification),
+        verification_label=VERIFICATIONS.label(verification),
         note=text(row["note"]),
         cited=cited,
     )

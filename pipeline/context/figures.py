@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context.foods import CONFIDENCE_LABELS, CONFIDENCE_ORDER
 from pipeline.context.palette import DIRECTION_STYLE, OKABE_ITO, VITAMIN_COLOURS
 from pipeline.context.scale import Scale, Tick, scale_for
-from pipeline.context.studies import DIRECTION_ORDER
+from pipeline.vocabulary import CONFIDENCES, DIRECTIONS
 
 if TYPE_CHECKING:
     from pipeline.context.foods import FoodAmount, FoodRanking
@@ -141,7 +140,9 @@ def food_figure(
 ) -> FoodFigure:
     """Lay out each vitamin's top foods per serving as bars scaled within the vitamin."""
     panels = tuple(_food_panel(r, [f for f in r.foods if f.rank_serving <= top]) for r in rankings)
-    confidences = tuple(KeyEntry(c, f"{CONFIDENCE_LABELS[c]} confidence") for c in CONFIDENCE_ORDER)
+    confidences = tuple(
+        KeyEntry(c, f"{CONFIDENCES.label(c)} confidence") for c in CONFIDENCES.codes
+    )
     source = _source_note(meta, "foods")
     return FoodFigure(numbered.number, numbered.anchor, FOOD_TITLE, panels, confidences, source)
 
@@ -156,7 +157,7 @@ def _food_panel(ranking: FoodRanking, foods: list[FoodAmount]) -> FoodPanel:
 
 def _food_bar(food: FoodAmount, largest: float) -> FoodBar:
     """Turn one food's amount into a bar; an unknown confidence is drawn as the lowest."""
-    confidence = food.confidence if food.confidence in CONFIDENCE_ORDER else CONFIDENCE_ORDER[-1]
+    confidence = food.confidence if food.confidence in CONFIDENCES else CONFIDENCES.codes[-1]
     return FoodBar(
         food=food.food,
         serving=food.serving,
@@ -164,7 +165,7 @@ def _food_bar(food: FoodAmount, largest: float) -> FoodBar:
         unit=food.unit,
         width=round(100 * food.per_serving / largest, 2),
         confidence=confidence,
-        confidence_label=CONFIDENCE_LABELS[confidence],
+        confidence_label=CONFIDENCES.label(confidence),
     )
 
 
@@ -174,7 +175,7 @@ def forest_figure(
     """Lay out the effects with intervals, one axis per unit, and key the directions shown."""
     plots = tuple(_forest_plot(panel) for panel in panels)
     present = {row.marker.direction for plot in plots for row in plot.rows}
-    markers = tuple(_marker(d) for d in DIRECTION_ORDER if d in present)
+    markers = tuple(_marker(d) for d in DIRECTIONS.codes if d in present)
     source = _source_note(meta, "studies")
     return ForestFigure(numbered.number, numbered.anchor, FOREST_TITLE, plots, markers, source)
 
@@ -222,5 +223,6 @@ def _detail(row: StudyRow, ratio: bool) -> str:
 
 def _marker(direction: str) -> Marker:
     """Return the marker of a direction; one the style does not know is drawn as mixed."""
-    shape, fill, label = DIRECTION_STYLE.get(direction, DIRECTION_STYLE["mixed"])
-    return Marker(direction if direction in DIRECTION_STYLE else "mixed", label, shape, fill)
+    drawn = direction if direction in DIRECTION_STYLE else "mixed"
+    shape, fill = DIRECTION_STYLE[drawn]
+    return Marker(drawn, DIRECTIONS.label(drawn), shape, fill)

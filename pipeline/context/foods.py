@@ -11,11 +11,8 @@ import pandas as pd
 
 from pipeline.context.citations import Citation, CitationIndex
 from pipeline.context.rows import number, records, text
+from pipeline.vocabulary import COLUMN_VITAMINS, CONFIDENCES, VITAMINS
 
-VITAMINS = ("K1", "K2", "D")
-VITAMIN_NAMES = {"K1": "vitamin K1", "K2": "vitamin K2", "D": "vitamin D"}
-CONFIDENCE_ORDER = ("high", "medium", "low")
-CONFIDENCE_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
 #: Grams the foods table's amounts refer to (its column is amount_per_100g).
 BASIS_G = 100.0
 
@@ -43,7 +40,7 @@ class FoodAmount:
     @property
     def confidence_label(self) -> str:
         """Return the confidence as a word fit for a table cell."""
-        return CONFIDENCE_LABELS.get(self.confidence, self.confidence)
+        return CONFIDENCES.label(self.confidence)
 
 
 @dataclass(frozen=True)
@@ -85,7 +82,7 @@ def _is_total(form: str) -> bool:
 
 def _weakest(levels: list[str]) -> str:
     """Return the lowest confidence among the rows summed."""
-    return max(levels, key=lambda c: CONFIDENCE_ORDER.index(c) if c in CONFIDENCE_ORDER else 9)
+    return max(levels, key=CONFIDENCES.rank)
 
 
 def _combine(rows: list[dict[str, object]], index: CitationIndex | None) -> FoodAmount:
@@ -271,12 +268,12 @@ def rank_foods(
         replace(amount, rank_serving=ranks[position][0], rank_100g=ranks[position][1])
         for position, amount in zip(ordered, totals.amounts(ordered, index), strict=True)
     )
-    return FoodRanking(vitamin, VITAMIN_NAMES[vitamin], ranked[0].unit, ranked, len(totals))
+    return FoodRanking(vitamin, VITAMINS.prose(vitamin), ranked[0].unit, ranked, len(totals))
 
 
 def rank_all(
     foods: pd.DataFrame, top: int, index: CitationIndex, per_100g: bool = True
 ) -> tuple[FoodRanking, ...]:
     """Rank the foods of every vitamin that has any, in K1, K2, D order."""
-    rankings = (rank_foods(foods, vitamin, top, index, per_100g) for vitamin in VITAMINS)
+    rankings = (rank_foods(foods, vitamin, top, index, per_100g) for vitamin in COLUMN_VITAMINS)
     return tuple(r for r in rankings if r is not None)

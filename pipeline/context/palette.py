@@ -14,12 +14,12 @@ OKABE_ITO = {
     "black": "#000000",
 }
 VITAMIN_COLOURS = {"K1": OKABE_ITO["green"], "K2": OKABE_ITO["blue"], "D": OKABE_ITO["orange"]}
-# Marker shape and fill carry direction as well as colour: shape, fill, legend label.
+# Marker shape and fill carry direction as well as colour; the key's words are the vocabulary's.
 DIRECTION_STYLE = {
-    "benefit": ("circle", OKABE_ITO["blue"], "Benefit"),
-    "null": ("square", "#FFFFFF", "No clear effect"),
-    "harm": ("triangle", OKABE_ITO["vermillion"], "Harm"),
-    "mixed": ("diamond", OKABE_ITO["orange"], "Mixed"),
-    "pending": ("circle", "#FFFFFF", "Pending"),
-    "unknown": ("circle", "#FFFFFF", "Not retrieved"),
+    "benefit": ("circle", OKABE_ITO["blue"]),
+    "null": ("square", "#FFFFFF"),
+    "harm": ("triangle", OKABE_ITO["vermillion"]),
+    "mixed": ("diamond", OKABE_ITO["orange"]),
+    "pending": ("circle", "#FFFFFF"),
+    "unknown": ("circle", "#FFFFFF"),
 }

@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipeline.context.citations import Citation, CitationIndex
 from pipeline.context.rows import integer, number, records, text
+from pipeline.vocabulary import ANALYSES, DESIGNS, DIRECTIONS, LIMITED_ANALYSES
 
 # Group key, designs it holds, heading; the order is the order of the tables.
 GROUPS = (
@@ -22,38 +23,6 @@ GROUPS = (
     ("reviews", ("systematic-review", "meta-analysis"), "Systematic reviews and meta-analyses"),
     ("protocols", ("protocol",), "Trials under way (protocols)"),
 )
-DESIGN_LABELS = {
-    "animal": "Animal study",
-    "rct": "Randomised trial",
-    "rct-secondary-analysis": "Secondary analysis of a trial",
-    "single-arm": "Single-arm study",
-    "observational": "Observational study",
-    "systematic-review": "Systematic review",
-    "meta-analysis": "Meta-analysis",
-    "protocol": "Protocol",
-}
-ANALYSIS_LABELS = {
-    "primary": "Primary analysis",
-    "secondary": "Secondary outcome",
-    "subgroup": "Subgroup analysis",
-    "post-hoc": "Post-hoc analysis",
-    "per-protocol": "Per-protocol analysis",
-    "pooled": "Pooled analysis",
-    "cross-sectional": "Cross-sectional analysis",
-    "prospective": "Prospective cohort",
-    "planned": "Planned, not yet reported",
-}
-#: Analyses that cannot carry a trial's main conclusion; the documents flag them.
-LIMITED_ANALYSES = frozenset({"subgroup", "post-hoc", "per-protocol"})
-DIRECTION_LABELS = {
-    "benefit": "Benefit",
-    "null": "No clear effect",
-    "harm": "Harm",
-    "mixed": "Mixed",
-    "pending": "Pending",
-    "unknown": "Not retrieved",
-}
-DIRECTION_ORDER = ("benefit", "null", "harm", "mixed", "pending", "unknown")
 T = TypeVar("T")
 RATIO_ABBREVIATIONS = frozenset({"OR", "RR", "HR"})
 RATIO_PANEL = "ratio: odds, risk or hazard ratio"
@@ -199,9 +168,9 @@ def study_row(row: dict[str, object], index: CitationIndex) -> StudyRow:
         short_name=text(row["short_name"]) or "",
         year=integer(row["year"]),
         design=design,
-        design_label=DESIGN_LABELS.get(design, design),
+        design_label=DESIGNS.label(design),
         analysis=analysis,
-        analysis_label=ANALYSIS_LABELS.get(analysis, analysis),
+        analysis_label=ANALYSES.label(analysis),
         limited=analysis in LIMITED_ANALYSES,
         population=text(row["population"]) or "",
         n=integer(row["n"]),
@@ -218,7 +187,7 @@ def study_row(row: dict[str, object], index: CitationIndex) -> StudyRow:
         ci_high=number(row["ci_high"]),
         p_value=number(row["p_value"]),
         direction=direction,
-        direction_label=DIRECTION_LABELS.get(direction, direction),
+        direction_label=DIRECTIONS.label(direction),
         seed_claim=text(row["seed_claim"]),
         citation=index.cite(row["source_id"]),
     )
@@ -288,7 +257,7 @@ def trial_tally(studies: pd.DataFrame) -> TrialTally:
     limited = design.str.startswith("rct") & analysis.isin(LIMITED_ANALYSES)
     limited_benefits = int((limited & (direction == "benefit")).sum())
     directions = tuple(
-        DirectionCount(d, DIRECTION_LABELS[d], primary[d]) for d in DIRECTION_ORDER if primary[d]
+        DirectionCount(d, DIRECTIONS.label(d), primary[d]) for d in DIRECTIONS.codes if primary[d]
     )
     return TrialTally(sum(primary.values()), directions, limited_benefits)
 

@@ -8,44 +8,14 @@ import pandas as pd
 
 from pipeline.context.citations import Citation, CitationIndex
 from pipeline.context.rows import number, records, text
-
-ASPECT_LABELS = {
-    "primary-role": "Primary role",
-    "key-action": "Key action",
-    "food-sources": "Food sources",
-    "absorption": "Absorption",
-    "half-life": "Half-life",
-    "deficiency-impact": "Effect of deficiency",
-    "calcification-link": "Link to calcification",
-    "cardiovascular-impact": "Cardiovascular impact",
-    "reference-intake": "Reference intake",
-    "upper-limit": "Upper limit",
-    "safety": "Safety",
-}
-EVIDENCE_LABELS = {
-    "established": "Established",
-    "supported": "Supported",
-    "mixed": "Mixed",
-    "hypothesis": "Hypothesis",
-    "not-verified": "Not verified",
-}
-VERDICT_LABELS = {
-    "supported": "Supported",
-    "partly-supported": "Partly supported",
-    "overstated": "Overstated",
-    "wrong": "Wrong",
-    "hypothesis": "Hypothesis only",
-    "not-verified": "Not verified",
-}
-VERDICT_ORDER = ("wrong", "overstated", "hypothesis", "not-verified", "partly-supported")
-MEASURE_LABELS = {
-    "AI": "Adequate intake (AI)",
-    "RDA": "Recommended dietary allowance (RDA)",
-    "UL": "Tolerable upper intake level (UL)",
-    "DV": "Daily value on labels (DV)",
-    "guidance-level": "Guidance level",
-}
-VITAMIN_ORDER = ("K", "K1", "K2", "K1+K2", "K2+D", "D")
+from pipeline.vocabulary import (
+    ASPECTS,
+    EVIDENCE,
+    MEASURES,
+    VERDICTS,
+    VERDICTS_WORST_FIRST,
+    VITAMINS,
+)
 
 
 @dataclass(frozen=True)
@@ -162,10 +132,10 @@ def role_cells(roles: pd.DataFrame, index: CitationIndex) -> dict[tuple[str, str
         cells[(str(row["vitamin"]), aspect)] = RoleCell(
             vitamin=str(row["vitamin"]),
             aspect=aspect,
-            aspect_label=ASPECT_LABELS.get(aspect, aspect),
+            aspect_label=ASPECTS.label(aspect),
             summary=text(row["summary"]) or "",
             evidence=evidence,
-            evidence_label=EVIDENCE_LABELS.get(evidence, evidence),
+            evidence_label=EVIDENCE.label(evidence),
             note=text(row["note"]),
             citation=index.cite(row["source_id"]),
         )
@@ -178,8 +148,8 @@ def role_matrix(
     """Lay the role statements out as aspects by vitamins, in the schema's aspect order."""
     present = {aspect for _, aspect in cells}
     return tuple(
-        RoleRow(aspect, ASPECT_LABELS[aspect], tuple(cells.get((v, aspect)) for v in vitamins))
-        for aspect in ASPECT_LABELS
+        RoleRow(aspect, ASPECTS.label(aspect), tuple(cells.get((v, aspect)) for v in vitamins))
+        for aspect in ASPECTS.codes
         if aspect in present
     )
 
@@ -191,7 +161,7 @@ def contributors(table: pd.DataFrame, index: CitationIndex) -> tuple[Contributor
             factor=text(r["factor"]) or "",
             summary=text(r["summary"]) or "",
             evidence=str(r["evidence"]),
-            evidence_label=EVIDENCE_LABELS.get(str(r["evidence"]), str(r["evidence"])),
+            evidence_label=EVIDENCE.label(str(r["evidence"])),
             note=text(r["note"]),
             citation=index.cite(r["source_id"]),
         )
@@ -229,7 +199,7 @@ def intakes(table: pd.DataFrame, index: CitationIndex) -> IntakeTable:
         Intake(
             vitamin=str(r["vitamin"]),
             measure=str(r["measure"]),
-            measure_label=MEASURE_LABELS.get(str(r["measure"]), str(r["measure"])),
+            measure_label=MEASURES.label(str(r["measure"])),
             population=text(r["population"]) or "",
             amount=number(r["amount_per_day"]),
             unit=text(r["unit"]) or "",
@@ -244,7 +214,7 @@ def intakes(table: pd.DataFrame, index: CitationIndex) -> IntakeTable:
 
 def _vitamin_rank(vitamin: str) -> int:
     """Order vitamins K before D, as the documents do."""
-    return VITAMIN_ORDER.index(vitamin) if vitamin in VITAMIN_ORDER else len(VITAMIN_ORDER)
+    return VITAMINS.rank(vitamin)
 
 
 def doses(
@@ -295,14 +265,15 @@ def evidence_notes(table: pd.DataFrame, index: CitationIndex) -> tuple[EvidenceN
 
     def rank(row: dict[str, object]) -> int:
         verdict = str(row["verdict"])
-        return VERDICT_ORDER.index(verdict) if verdict in VERDICT_ORDER else len(VERDICT_ORDER)
+        worst = VERDICTS_WORST_FIRST
+        return worst.index(verdict) if verdict in worst else len(worst)
 
     return tuple(
         EvidenceNote(
             anchor=f"note-{r['note_id']}",
             claim=text(r["claim"]) or "",
             verdict=str(r["verdict"]),
-            verdict_label=VERDICT_LABELS.get(str(r["verdict"]), str(r["verdict"])),
+            verdict_label=VERDICTS.label(str(r["verdict"])),
             finding=text(r["finding"]) or "",
             citation=index.cite(r["source_id"]),
         )
