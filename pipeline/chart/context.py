@@ -13,7 +13,7 @@ from pipeline.context.briefing import DocMeta, doc_meta
 from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import FoodTotals, food_totals
 from pipeline.context.rows import records, text
-from pipeline.vocabulary import ASPECTS, COLUMN_VITAMINS, EVIDENCE, VITAMINS
+from pipeline.vocabulary import ASPECTS, COLUMN_VITAMINS, EVIDENCE, SEVERITIES, VITAMINS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,6 +95,7 @@ class ChartCaution:
     """The safety warning the chart must carry."""
 
     severity: str
+    severity_label: str
     title: str
     summary: str
     ref: int
@@ -208,6 +209,7 @@ def chart_cautions(cautions: pd.DataFrame, index: CitationIndex) -> tuple[ChartC
     return tuple(
         ChartCaution(
             str(r["severity"]),
+            SEVERITIES.label(str(r["severity"])),
             text(r["title"]) or "",
             text(r["summary"]) or "",
             index.cite(r["source_id"]).number,

@@ -12,6 +12,7 @@ from pipeline.vocabulary import (
     ASPECTS,
     EVIDENCE,
     MEASURES,
+    SEVERITIES,
     VERDICTS,
     VERDICTS_WORST_FIRST,
     VITAMINS,
@@ -106,6 +107,7 @@ class Caution:
 
     anchor: str
     severity: str
+    severity_label: str
     title: str
     summary: str
     plain: str
@@ -251,6 +253,7 @@ def cautions(table: pd.DataFrame, index: CitationIndex) -> tuple[Caution, ...]:
         Caution(
             anchor=f"caution-{r['caution_id']}",
             severity=str(r["severity"]),
+            severity_label=SEVERITIES.label(str(r["severity"])),
             title=text(r["title"]) or "",
             summary=text(r["summary"]) or "",
             plain=text(r["plain"]) or "",
