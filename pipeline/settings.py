@@ -10,7 +10,19 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_OUT_DIR = PROJECT_ROOT / "output"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 
-PAPER_SIZES = ("a4", "letter")
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size: its name in CSS @page and its portrait width and height in millimetres."""
+
+    css_name: str
+    width_mm: float
+    height_mm: float
+
+
+#: Every paper size a document can be built on; the only place that knows their dimensions.
+PAPERS = {"a4": Paper("A4", 210.0, 297.0), "letter": Paper("letter", 215.9, 279.4)}
+PAPER_SIZES = tuple(PAPERS)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pipeline.context.briefing import DocMeta, doc_meta
 from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import FoodTotals, food_totals
 from pipeline.context.rows import records, text
+from pipeline.settings import PAPERS
 from pipeline.vocabulary import ASPECTS, COLUMN_VITAMINS, EVIDENCE, SEVERITIES, VITAMINS
 
 if TYPE_CHECKING:
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
     from pipeline.dataset import DatasetMeta
     from pipeline.settings import Settings
 
-#: Landscape page width and height per paper size, and the margin, in millimetres.
-PAGES = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
+#: The margin of the chart's landscape page, in millimetres.
 MARGIN_MM = 8.0
 MIN_PT = 7.0
 #: A strip of few studies keeps cards this narrow rather than stretching them across.
@@ -151,7 +151,7 @@ class ChartContext:
 
 def content_height_mm(paper: str) -> float:
     """Return the height inside the margins of a landscape page of this paper."""
-    return PAGES[paper][1] - 2 * MARGIN_MM
+    return PAPERS[paper].width_mm - 2 * MARGIN_MM  # landscape: the portrait width is the height
 
 
 def type_scale(body_pt: float) -> TypeScale:
@@ -286,7 +286,8 @@ def build_chart_context(
     cautions = chart_cautions(tables["cautions"], index)
     foods = food_columns(data.foods, COLUMN_VITAMINS, limits.foods, index, data.picks)
     studies, total = key_studies(tables["studies"], limits.studies, index)
-    width, height = PAGES[settings.paper]
+    paper = PAPERS[settings.paper]
+    width, height = paper.height_mm, paper.width_mm  # landscape
     return ChartContext(
         meta=doc_meta(meta, settings),
         title="Vitamins K1, K2 and D",

@@ -40,6 +40,7 @@ from pipeline.context.tables import (
     role_cells,
     role_matrix,
 )
+from pipeline.settings import PAPERS
 from pipeline.vocabulary import COLUMN_VITAMINS
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from pipeline.dataset import DatasetMeta
     from pipeline.settings import Settings
 
-PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 #: The role statements the mechanism section walks through, in reading order.
 MECHANISM = {
     "D": ("primary-role", "key-action", "absorption"),
@@ -198,7 +198,7 @@ def doc_meta(meta: DatasetMeta, settings: Settings) -> DocMeta:
         data_files=tuple(name for name, _ in meta.files),
         short_hash=meta.short_hash,
         k2brief_version=meta.k2brief_version,
-        page_size=PAGE_SIZES[settings.paper],
+        page_size=PAPERS[settings.paper].css_name,
     )
 
 
