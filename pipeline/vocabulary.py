@@ -171,8 +171,9 @@ ANALYSES = Vocabulary(
         Term("planned", "Planned, not yet reported"),
     )
 )
-#: Analyses that cannot carry a trial's main conclusion; the documents flag them.
-LIMITED_ANALYSES = frozenset({"subgroup", "post-hoc", "per-protocol"})
+#: Analyses that cannot carry a study's main conclusion; every document flags the same ones.
+#: A secondary outcome is one: the trial was not designed, nor powered, to show it.
+LIMITED_ANALYSES = frozenset({"secondary", "subgroup", "post-hoc", "per-protocol"})
 DIRECTIONS = Vocabulary(
     (
         Term("benefit", "Benefit", mark="✓"),

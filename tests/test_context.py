@@ -99,7 +99,9 @@ def test_null_stays_null_and_subgroups_are_flagged(ctx):
     for record in studies.to_dict("records"):
         row = rows[f"study-{record['study_id']}"]
         assert row.direction == record["direction"]
-        assert row.limited == (record["analysis"] in ("subgroup", "post-hoc", "per-protocol"))
+        assert row.limited == (
+            record["analysis"] in ("secondary", "subgroup", "post-hoc", "per-protocol")
+        )
     assert any(r.direction == "null" for r in rows.values())
     assert any(r.limited for r in rows.values())
 

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: The chart's own, wider rule; the briefing's is vocabulary.LIMITED_ANALYSES.
-LIMITED = LIMITED_ANALYSES | {"secondary"}
 #: The study strip follows the columns: K1, K2, D, then studies of vitamin K as a whole.
 STUDY_COLUMNS = {"K1": 0, "K2": 1, "K2+D": 1, "D": 2, "K": 3, "K1+K2": 3}
 
@@ -198,7 +196,7 @@ def size_text(n: int | None, design: str) -> str:
     return f"{n:,} animals" if design == "animal" else f"n = {n:,}"
 
 
-def _card(row: dict[str, object], index: CitationIndex) -> StudyCard:
+def study_card(row: dict[str, object], index: CitationIndex) -> StudyCard:
     """Turn a studies row into a card, citing its source."""
     design, analysis = str(row["design"]), str(row["analysis"])
     direction = str(row["direction"])
@@ -209,7 +207,7 @@ def _card(row: dict[str, object], index: CitationIndex) -> StudyCard:
         year=str(year or ""),
         vitamin=str(row["vitamin"]),
         design=DESIGNS.short(design),
-        analysis=ANALYSES.short(analysis) if analysis in LIMITED else "",
+        analysis=ANALYSES.short(analysis) if analysis in LIMITED_ANALYSES else "",
         size=size_text(integer(row["n"]), design),
         dose=text(row["dose"]) or "",
         duration=duration_text(number(row["duration_weeks"])),
@@ -241,4 +239,4 @@ def key_studies(
     candidates = list(publications.values())
     chosen = pick_top(candidates, n, lambda r: STUDY_COLUMNS.get(str(r["vitamin"]), 3), rank)
     chosen.sort(key=lambda r: (STUDY_COLUMNS.get(str(r["vitamin"]), 3), rank(r)))
-    return tuple(_card(r, index) for r in chosen), len(candidates)
+    return tuple(study_card(r, index) for r in chosen), len(candidates)

@@ -121,7 +121,7 @@ class DirectionCount:
 
 @dataclass(frozen=True)
 class TrialTally:
-    """What the randomised trials' primary analyses found, and what subgroups add."""
+    """What the randomised trials' primary analyses found, and what limited analyses add."""
 
     primary: int
     directions: tuple[DirectionCount, ...]
@@ -246,7 +246,7 @@ def study_groups(
 
 
 def trial_tally(studies: pd.DataFrame) -> TrialTally:
-    """Count the trials' primary results by direction, and the benefits seen only in subsets.
+    """Count the trials' primary results by direction, and the benefits only limited analyses saw.
 
     Counted over every study in the data, not only those a table shows.
     """
