@@ -12,6 +12,7 @@ from pipeline.chart.text import short_author, shorten
 from pipeline.context.briefing import DocMeta, doc_meta
 from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import FoodTotals, food_totals
+from pipeline.context.roles import RoleMatrix, role_matrix
 from pipeline.context.rows import records, text
 from pipeline.settings import PAPERS
 from pipeline.vocabulary import ASPECTS, COLUMN_VITAMINS, EVIDENCE, SEVERITIES, VITAMINS
@@ -166,38 +167,22 @@ def type_scale(body_pt: float) -> TypeScale:
     )
 
 
-def aspect_label(aspect: str) -> str:
-    """Name an aspect briefly, in words even when the schema gained one this code does not know."""
-    return ASPECTS.short(aspect)
-
-
-def aspect_order(roles: pd.DataFrame) -> list[str]:
-    """Order aspects as the briefing does, then any new ones in file order."""
-    present = list(dict.fromkeys(str(row["aspect"]) for row in records(roles)))
-    known = [a for a in ASPECTS.codes if a in present]
-    return known + [a for a in present if a not in ASPECTS]
-
-
 def role_rows(
-    roles: pd.DataFrame, index: CitationIndex, limits: ChartLimits
+    matrix: RoleMatrix, index: CitationIndex, limits: ChartLimits
 ) -> tuple[AspectRow, ...]:
-    """Lay the role statements out as aspects by vitamins, citing in reading order."""
-    by_key = {(str(r["vitamin"]), str(r["aspect"])): r for r in records(roles)}
-    order = aspect_order(roles)
+    """Return the chart's view of the role matrix, statements shortened, citing in reading order."""
     rows = []
-    for aspect in order:
+    for aspect in matrix.aspects:
         cells = []
-        for vitamin in COLUMN_VITAMINS:
-            row = by_key.get((vitamin, aspect))
-            if row is None:
+        for statement in matrix.row(aspect):
+            if statement is None:
                 cells.append(None)
                 continue
-            evidence = str(row["evidence"])
-            summary, cut = shorten(text(row["summary"]) or "", limits.cell_chars, evidence)
-            ref = index.cite(row["source_id"]).number
-            label = EVIDENCE.label(evidence)
-            cells.append(RoleText(summary, cut, evidence, label, ref))
-        rows.append(AspectRow(aspect, aspect_label(aspect), tuple(cells)))
+            evidence = statement.evidence
+            summary, cut = shorten(statement.summary, limits.cell_chars, evidence)
+            ref = index.cite(statement.source_id).number
+            cells.append(RoleText(summary, cut, evidence, EVIDENCE.label(evidence), ref))
+        rows.append(AspectRow(aspect, ASPECTS.short(aspect), tuple(cells)))
     return tuple(rows)
 
 
@@ -240,17 +225,19 @@ def _disambiguated(name: str, row: Mapping[str, object], twice: set[str]) -> str
 
 @dataclass(frozen=True)
 class ChartData:
-    """The tables the chart draws on, with each vitamin's food sums made once for all tries."""
+    """The tables the chart draws on, with food sums and role matrix made once for all tries."""
 
     tables: Mapping[str, pd.DataFrame]
     foods: Mapping[str, FoodTotals]
+    roles: RoleMatrix
     #: Each vitamin's picked foods per count shown, made once for all tries.
     picks: dict[tuple[str, int], FoodPick] = field(default_factory=dict)
 
 
 def chart_data(tables: Mapping[str, pd.DataFrame]) -> ChartData:
-    """Sum the foods once, since every fitting try picks from the same sums."""
-    return ChartData(tables, {v: food_totals(tables["foods"], v) for v in COLUMN_VITAMINS})
+    """Sum the foods and lay out the roles once, since every fitting try draws on the same."""
+    foods = {v: food_totals(tables["foods"], v) for v in COLUMN_VITAMINS}
+    return ChartData(tables, foods, role_matrix(tables["vitamin_roles"], COLUMN_VITAMINS))
 
 
 def chart_rows(
@@ -263,7 +250,7 @@ def chart_rows(
     """
     tables = data.tables
     index = CitationIndex(tables["sources"])
-    return {limits: role_rows(tables["vitamin_roles"], index, limits) for limits in levels}
+    return {limits: role_rows(data.roles, index, limits) for limits in levels}
 
 
 def build_chart_context(
@@ -282,7 +269,7 @@ def build_chart_context(
     """
     tables = data.tables
     index = CitationIndex(tables["sources"])  # numbered in reading order, left to right
-    rows = role_rows(tables["vitamin_roles"], index, limits)
+    rows = role_rows(data.roles, index, limits)
     cautions = chart_cautions(tables["cautions"], index)
     foods = food_columns(data.foods, COLUMN_VITAMINS, limits.foods, index, data.picks)
     studies, total = key_studies(tables["studies"], limits.studies, index)

@@ -16,6 +16,7 @@ from pipeline.context.figures import (
     forest_figure,
 )
 from pipeline.context.foods import BASIS_G, FoodRanking, rank_all
+from pipeline.context.roles import RoleCell, RoleRow, role_cells, role_matrix, role_rows
 from pipeline.context.studies import (
     ForestPanel,
     StudyGroup,
@@ -30,15 +31,11 @@ from pipeline.context.tables import (
     Dose,
     EvidenceNote,
     IntakeTable,
-    RoleCell,
-    RoleRow,
     cautions,
     contributors,
     doses,
     evidence_notes,
     intakes,
-    role_cells,
-    role_matrix,
 )
 from pipeline.settings import PAPERS
 from pipeline.vocabulary import COLUMN_VITAMINS
@@ -235,7 +232,8 @@ def briefing_context(
     index = CitationIndex(tables["sources"])
     tabs, figs = _Counter("table"), _Counter("figure")
     all_cautions = cautions(tables["cautions"], index)
-    cells = role_cells(tables["vitamin_roles"], index)
+    matrix = role_matrix(tables["vitamin_roles"], COLUMN_VITAMINS)
+    cells = role_cells(matrix, index)
     roles_table = tabs.next("roles")
     rankings = rank_all(tables["foods"], BRIEFING_TOP_FOODS, index)
     foods = tuple(FoodTable(r, tabs.next(f"foods-{r.vitamin.lower()}")) for r in rankings)
@@ -247,8 +245,8 @@ def briefing_context(
         warnings=tuple(c for c in all_cautions if c.severity == "warning"),
         other_cautions=tuple(c for c in all_cautions if c.severity != "warning"),
         mechanism=_mechanism(cells),
-        role_vitamins=COLUMN_VITAMINS,
-        roles=role_matrix(cells, COLUMN_VITAMINS),
+        role_vitamins=matrix.vitamins,
+        roles=role_rows(matrix, cells),
         roles_table=roles_table,
         foods=foods,
         food_figure=food_figure(rankings, CHART_TOP_FOODS, figs.next("foods"), meta),

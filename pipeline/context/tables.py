@@ -1,4 +1,4 @@
-"""The smaller tables: vitamin roles, contributors, intakes, doses, cautions, evidence notes."""
+"""The smaller tables: contributors, intakes, doses, cautions, evidence notes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pandas as pd
 from pipeline.context.citations import Citation, CitationIndex
 from pipeline.context.rows import number, records, text
 from pipeline.vocabulary import (
-    ASPECTS,
     EVIDENCE,
     MEASURES,
     SEVERITIES,
@@ -17,29 +16,6 @@ from pipeline.vocabulary import (
     VERDICTS_WORST_FIRST,
     VITAMINS,
 )
-
-
-@dataclass(frozen=True)
-class RoleCell:
-    """What one vitamin does in one aspect, with how strong the evidence is."""
-
-    vitamin: str
-    aspect: str
-    aspect_label: str
-    summary: str
-    evidence: str
-    evidence_label: str
-    note: str | None
-    citation: Citation
-
-
-@dataclass(frozen=True)
-class RoleRow:
-    """One aspect across the vitamins; a cell is None where the data says nothing."""
-
-    aspect: str
-    label: str
-    cells: tuple[RoleCell | None, ...]
 
 
 @dataclass(frozen=True)
@@ -124,36 +100,6 @@ class EvidenceNote:
     verdict_label: str
     finding: str
     citation: Citation
-
-
-def role_cells(roles: pd.DataFrame, index: CitationIndex) -> dict[tuple[str, str], RoleCell]:
-    """Return every role statement keyed by (vitamin, aspect), citing in file order."""
-    cells = {}
-    for row in records(roles):
-        aspect, evidence = str(row["aspect"]), str(row["evidence"])
-        cells[(str(row["vitamin"]), aspect)] = RoleCell(
-            vitamin=str(row["vitamin"]),
-            aspect=aspect,
-            aspect_label=ASPECTS.label(aspect),
-            summary=text(row["summary"]) or "",
-            evidence=evidence,
-            evidence_label=EVIDENCE.label(evidence),
-            note=text(row["note"]),
-            citation=index.cite(row["source_id"]),
-        )
-    return cells
-
-
-def role_matrix(
-    cells: dict[tuple[str, str], RoleCell], vitamins: tuple[str, ...]
-) -> tuple[RoleRow, ...]:
-    """Lay the role statements out as aspects by vitamins, in the schema's aspect order."""
-    present = {aspect for _, aspect in cells}
-    return tuple(
-        RoleRow(aspect, ASPECTS.label(aspect), tuple(cells.get((v, aspect)) for v in vitamins))
-        for aspect in ASPECTS.codes
-        if aspect in present
-    )
 
 
 def contributors(table: pd.DataFrame, index: CitationIndex) -> tuple[Contributor, ...]:
