@@ -15,13 +15,13 @@ from pypdf import PdfReader
 
 from pipeline.context.briefing import CHART_TOP_FOODS, briefing_context
 from pipeline.context.figures import Numbered, food_figure, forest_figure
-from pipeline.context.palette import DIRECTION_STYLE, VITAMIN_COLOURS
+from pipeline.context.palette import DIRECTION_SHAPES, vitamin_class
 from pipeline.context.scale import scale_for
 from pipeline.context.studies import ForestPanel, StudyRow
 from pipeline.formats import fmt_number
-from pipeline.render import make_environment
+from pipeline.render import css_tokens, make_environment
 from pipeline.settings import TEMPLATES_DIR
-from pipeline.vocabulary import DIRECTIONS
+from pipeline.vocabulary import COLUMN_VITAMINS, DIRECTIONS
 from tests.test_briefing_support import bundled_build, bundled_meta, bundled_tables, settings
 
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -110,7 +110,11 @@ def test_food_panels_hold_each_vitamins_top_foods_per_serving_largest_first(ctx)
         assert [b.food for b in panel.bars] == [f.food for f in top]
         amounts = [b.amount for b in panel.bars]
         assert amounts == sorted(amounts, reverse=True)
-        assert panel.colour == VITAMIN_COLOURS[panel.vitamin]
+        assert (
+            panel.vitamin_class
+            == vitamin_class(panel.vitamin)
+            == f"vitamin-{panel.vitamin.lower()}"
+        )
 
 
 def test_bars_are_proportional_within_a_panel_and_the_largest_fills_the_track(ctx):
@@ -181,16 +185,24 @@ def test_a_single_value_still_gets_an_axis_around_it():
 def test_marker_shape_and_fill_follow_the_direction(ctx):
     for panel, plot in zip(ctx.forest, ctx.forest_figure.panels, strict=True):
         for row, placed in zip(panel.rows, plot.rows, strict=True):
-            shape, fill = DIRECTION_STYLE[row.direction]
+            shape = DIRECTION_SHAPES[row.direction]
             label = DIRECTIONS.label(row.direction)
             assert placed.marker.direction == row.direction
-            assert (placed.marker.shape, placed.marker.fill, placed.marker.label) == (
-                shape,
-                fill,
-                label,
-            )
+            assert (placed.marker.shape, placed.marker.label) == (shape, label)
     shown = {r.marker.direction for p in ctx.forest_figure.panels for r in p.rows}
     assert {m.direction for m in ctx.forest_figure.markers} == shown
+
+
+def test_every_colour_is_a_css_token_python_names_none():
+    tokens = css_tokens(TEMPLATES_DIR)
+    assert {tokens[f"--color-{v.lower()}"] for v in COLUMN_VITAMINS} == {
+        "#009e73",
+        "#0072b2",
+        "#e69f00",
+    }
+    assert {d for d in DIRECTIONS.codes if f"--marker-{d}" in tokens} == set(DIRECTIONS.codes)
+    assert set(DIRECTION_SHAPES) == set(DIRECTIONS.codes)
+    assert tokens["--marker-benefit"] == tokens["--oi-blue"] == "#0072b2"
 
 
 # The figures as a reader gets them: HTML, screen reader, PDF.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import FoodAmount, FoodTotals
-from pipeline.context.palette import VITAMIN_COLOURS
+from pipeline.context.palette import vitamin_class
 from pipeline.context.rows import integer, number, records, text
 from pipeline.context.studies import evidence_rank
 from pipeline.vocabulary import ANALYSES, CONFIDENCES, DESIGNS, DIRECTIONS, LIMITED_ANALYSES
@@ -43,7 +43,7 @@ class FoodColumn:
     """The top foods of one vitamin, and how many the data holds."""
 
     vitamin: str
-    colour: str
+    vitamin_class: str  # the CSS class that colours the column
     bars: tuple[FoodBar, ...]
     total: int
     unit: str
@@ -150,9 +150,9 @@ def food_column(totals: FoodTotals, pick: FoodPick, index: CitationIndex) -> Foo
     top = max((a.per_serving for a in cited), default=1.0) or 1.0
     bars = [_bar(amount, top, pick.show_forms) for amount in cited]
     unit = cited[0].unit if cited else ""
-    colour = VITAMIN_COLOURS.get(totals.vitamin, "#000000")
     refs = tuple(sorted({n for bar in bars for n in bar.refs}))
-    return FoodColumn(totals.vitamin, colour, tuple(bars), len(totals), unit, refs)
+    css_class = vitamin_class(totals.vitamin)
+    return FoodColumn(totals.vitamin, css_class, tuple(bars), len(totals), unit, refs)
 
 
 def food_columns(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context.palette import DIRECTION_STYLE, OKABE_ITO, VITAMIN_COLOURS
+from pipeline.context.palette import DIRECTION_SHAPES, vitamin_class
 from pipeline.context.scale import Scale, Tick, scale_for
 from pipeline.vocabulary import CONFIDENCES, DIRECTIONS
 
@@ -59,7 +59,7 @@ class FoodPanel:
     vitamin: str
     title: str
     unit: str
-    colour: str
+    vitamin_class: str  # the CSS class that colours the panel
     bars: tuple[FoodBar, ...]
 
 
@@ -77,12 +77,14 @@ class FoodFigure:
 
 @dataclass(frozen=True)
 class Marker:
-    """How a point estimate is drawn: its shape and fill say which way the result went."""
+    """How a point estimate is drawn: its shape and fill say which way the result went.
+
+    The fill is the CSS token --marker-<direction>.
+    """
 
     direction: str
     label: str
     shape: str
-    fill: str
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,8 @@ def _food_panel(ranking: FoodRanking, foods: list[FoodAmount]) -> FoodPanel:
     """Scale one vitamin's bars so that its richest food fills the track."""
     largest = max((f.per_serving for f in foods), default=0.0) or 1.0
     bars = tuple(_food_bar(food, largest) for food in sorted(foods, key=lambda f: f.rank_serving))
-    colour = VITAMIN_COLOURS.get(ranking.vitamin, OKABE_ITO["sky"])
-    return FoodPanel(ranking.vitamin, ranking.title, ranking.unit, colour, bars)
+    css_class = vitamin_class(ranking.vitamin)
+    return FoodPanel(ranking.vitamin, ranking.title, ranking.unit, css_class, bars)
 
 
 def _food_bar(food: FoodAmount, largest: float) -> FoodBar:
@@ -223,6 +225,5 @@ def _detail(row: StudyRow, ratio: bool) -> str:
 
 def _marker(direction: str) -> Marker:
     """Return the marker of a direction; one the style does not know is drawn as mixed."""
-    drawn = direction if direction in DIRECTION_STYLE else "mixed"
-    shape, fill = DIRECTION_STYLE[drawn]
-    return Marker(drawn, DIRECTIONS.label(drawn), shape, fill)
+    drawn = direction if direction in DIRECTION_SHAPES else "mixed"
+    return Marker(drawn, DIRECTIONS.label(drawn), DIRECTION_SHAPES[drawn])

@@ -1,25 +1,18 @@
-"""The documents' chart colours and marker shapes, shared by the briefing and the wall chart."""
+"""The forest plot's marker shapes; every colour is a token of templates/css/base.css."""
 
 from __future__ import annotations
 
-# Okabe–Ito: distinguishable with every common colour-vision deficiency.
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-    "black": "#000000",
+#: Shape carries direction as well as fill colour (--marker-<direction> in base.css).
+DIRECTION_SHAPES = {
+    "benefit": "circle",
+    "null": "square",
+    "harm": "triangle",
+    "mixed": "diamond",
+    "pending": "circle",
+    "unknown": "circle",
 }
-VITAMIN_COLOURS = {"K1": OKABE_ITO["green"], "K2": OKABE_ITO["blue"], "D": OKABE_ITO["orange"]}
-# Marker shape and fill carry direction as well as colour; the key's words are the vocabulary's.
-DIRECTION_STYLE = {
-    "benefit": ("circle", OKABE_ITO["blue"]),
-    "null": ("square", "#FFFFFF"),
-    "harm": ("triangle", OKABE_ITO["vermillion"]),
-    "mixed": ("diamond", OKABE_ITO["orange"]),
-    "pending": ("circle", "#FFFFFF"),
-    "unknown": ("circle", "#FFFFFF"),
-}
+
+
+def vitamin_class(vitamin: str) -> str:
+    """Return the CSS class that gives a vitamin its colour, e.g. 'vitamin-k2'."""
+    return f"vitamin-{vitamin.lower()}"
