@@ -37,6 +37,14 @@ class Document:
     #: The file names it writes; a producer that writes others fails the build.
     outputs: tuple[str, ...]
     max_pages: int | None = None
+    #: A template the producer lays out only to measure, never to print (the chart's probe);
+    #: an edit to it rebuilds the document too.
+    probe_template: str | None = None
+
+    @property
+    def entry_templates(self) -> tuple[str, ...]:
+        """Return the templates the producer renders itself, the document's own first."""
+        return tuple(name for name in (self.template, self.probe_template) if name)
 
     def producer(self) -> Producer:
         """Return the function that builds this document."""
@@ -70,6 +78,7 @@ REGISTRY: tuple[Document, ...] = (
         produce="pipeline.chart.produce:produce_chart",
         outputs=("comparison-chart.pdf", "comparison-chart.svg", "comparison-chart.png"),
         max_pages=1,
+        probe_template="chart-probe.html.j2",
     ),
 )
 NAMES = tuple(document.name for document in REGISTRY)

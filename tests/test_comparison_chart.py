@@ -324,7 +324,8 @@ def _predicted(data_dir: Path, paper: str):
     tables = validate_package(data_dir).tables
     meta = load_meta(data_dir)
     data = chart_data(tables)
-    return settings, meta, data, chart_predictor(data, meta, settings, CHART.template)(ladder())
+    predict = chart_predictor(data, meta, settings, CHART.template, CHART.probe_template)
+    return settings, meta, data, predict(ladder())
 
 
 def _overflow(data, meta, settings, level) -> float:

@@ -57,11 +57,11 @@ def versions() -> dict[str, str]:
 _REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 
 
-def templates_used(templates_dir: Path, entry: str) -> list[Path]:
-    """Follow extends, includes and imports from an entry template, CSS includes too."""
+def templates_used(templates_dir: Path, *entries: str) -> list[Path]:
+    """Follow extends, includes and imports from entry templates, CSS includes too."""
     # A regular expression, not jinja2's parser: a no-op build must stay well under 0.3 s.
     seen: set[str] = set()
-    pending = [entry]
+    pending = list(entries)
     while pending:
         name = pending.pop()
         path = templates_dir / name
@@ -91,7 +91,7 @@ def document_inputs(
 ) -> Inputs:
     """Combine the hashes of the data it reads with its templates, the fonts and the versions."""
     files = {f"data/{path}": digest for path, digest in dataset.files_for(document.tables)}
-    for path in templates_used(templates_dir, document.template):
+    for path in templates_used(templates_dir, *document.entry_templates):
         files[f"templates/{path.relative_to(templates_dir).as_posix()}"] = sha256_file(path)
     for path in font_files():
         # Font files are large; their identity (name, size) is enough to notice an upgrade.

@@ -146,7 +146,7 @@ class ChartContext:
     any_shortened: bool
     #: A measuring run on a tall page: the main column and the side column carry markers.
     measuring: bool = False
-    #: When not empty, the page is only these cells, for the fitting to measure.
+    #: The cells chart-probe.html.j2 lays out instead of the chart, for the fitting to measure.
     probe: tuple[ProbeRow, ...] = ()
 
 
@@ -264,8 +264,8 @@ def build_chart_context(
     """Compute the whole chart for one set of limits, numbering sources as they appear.
 
     A page_height_mm taller than the paper lets the fitting measure how much room the
-    chart needs without WeasyPrint breaking it across pages; probe rows replace the page
-    with the cells the fitting wants measured.
+    chart needs without WeasyPrint breaking it across pages; probe rows are the cells the
+    fitting wants measured, which chart-probe.html.j2 lays out instead of the chart.
     """
     tables = data.tables
     index = CitationIndex(tables["sources"])  # numbered in reading order, left to right

@@ -64,15 +64,27 @@ def chart_html(
     template: str,
     limits: ChartLimits,
     page_height_mm: float | None = None,
-    probe: tuple[ProbeRow, ...] = (),
 ) -> str:
     """Render the chart's HTML for one set of limits, on the paper or a taller page."""
-    context = build_chart_context(data, meta, settings, limits, page_height_mm, probe)
+    context = build_chart_context(data, meta, settings, limits, page_height_mm)
+    return render(settings.templates_dir, template, {"ctx": context})
+
+
+def probe_html(
+    data: ChartData,
+    meta: DatasetMeta,
+    settings: Settings,
+    template: str,
+    limits: ChartLimits,
+    probe: tuple[ProbeRow, ...],
+) -> str:
+    """Render the probe's cells on the chart's tall measuring page, at one set of limits."""
+    context = build_chart_context(data, meta, settings, limits, MEASURE_HEIGHT_MM, probe)
     return render(settings.templates_dir, template, {"ctx": context})
 
 
 def chart_predictor(
-    data: ChartData, meta: DatasetMeta, settings: Settings, template: str
+    data: ChartData, meta: DatasetMeta, settings: Settings, template: str, probe_template: str
 ) -> Predictor:
     """Predict the statement budgets' fit from the chart at one budget and a probe of its cells."""
     from pipeline.pdf.engine import render_document
@@ -107,7 +119,7 @@ def chart_predictor(
             # No budget cuts anything (short statements): each level is the one measured.
             return Prediction(dict.fromkeys(rows, overflow), 1)
         probe = make_probe(rows)
-        html = chart_html(data, meta, settings, template, level, MEASURE_HEIGHT_MM, probe.rows)
+        html = probe_html(data, meta, settings, probe_template, level, probe.rows)
         cells = marked_extents(render_document(html, base_dir=base))
         heights = {key: bottom - top for key, (top, bottom) in cells.items()}
         return Prediction(predict_overflows(probe, heights, measured), 2)
@@ -123,13 +135,15 @@ def render_chart(
     from pipeline.pdf.images import page_images
     from pipeline.pdf.layout import layout_boxes
 
-    name, template = document.name, document.template
+    name, template, probe_template = document.name, document.template, document.probe_template
+    if probe_template is None:
+        raise BuildError(f"pipeline/documents.py gives the {name} no probe_template to fit it with")
     data = chart_data(tables)
     fitted = fit_one_page(
         lambda limits, height: chart_html(data, meta, settings, template, limits, height),
         lambda html: layout_boxes(html, base_dir=settings.templates_dir),
         settings.paper,
-        predict=chart_predictor(data, meta, settings, template),
+        predict=chart_predictor(data, meta, settings, template, probe_template),
     )
     # The layout that fitted is the chart: write it rather than lay the same HTML out again.
     rendered = fitted.layout.rendered if fitted.layout else None
