@@ -11,7 +11,14 @@ from pipeline.context.foods import FoodAmount, FoodTotals
 from pipeline.context.palette import vitamin_class
 from pipeline.context.rows import integer, number, records, text
 from pipeline.context.studies import evidence_rank
-from pipeline.vocabulary import ANALYSES, CONFIDENCES, DESIGNS, DIRECTIONS, LIMITED_ANALYSES
+from pipeline.vocabulary import (
+    ANALYSES,
+    CONFIDENCES,
+    DESIGNS,
+    DIRECTIONS,
+    LIMITED_ANALYSES,
+    VITAMINS,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,9 +47,10 @@ class FoodBar:
 
 @dataclass(frozen=True)
 class FoodColumn:
-    """The top foods of one vitamin, and how many the data holds."""
+    """The top foods of one vitamin under its heading, and how many the data holds."""
 
     vitamin: str
+    name: str  # the column's heading, as the roles table's
     vitamin_class: str  # the CSS class that colours the column
     bars: tuple[FoodBar, ...]
     total: int
@@ -151,8 +159,8 @@ def food_column(totals: FoodTotals, pick: FoodPick, index: CitationIndex) -> Foo
     bars = [_bar(amount, top, pick.show_forms) for amount in cited]
     unit = cited[0].unit if cited else ""
     refs = tuple(sorted({n for bar in bars for n in bar.refs}))
-    css_class = vitamin_class(totals.vitamin)
-    return FoodColumn(totals.vitamin, css_class, tuple(bars), len(totals), unit, refs)
+    name, css_class = VITAMINS.label(totals.vitamin), vitamin_class(totals.vitamin)
+    return FoodColumn(totals.vitamin, name, css_class, tuple(bars), len(totals), unit, refs)
 
 
 def food_columns(
