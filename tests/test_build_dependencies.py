@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -148,3 +149,16 @@ def test_resources_with_the_same_file_name_in_two_folders_do_not_collide(tmp_pat
     assert [name for name, _ in dataset.files] == ["datapackage.json", "a/t.csv", "b/t.csv"]
     assert [name for name, _ in dataset.files_for(("second",))] == ["datapackage.json", "b/t.csv"]
     assert dataset.meta(("first",)).sha256 != dataset.meta(("second",)).sha256
+
+
+def test_editing_the_charts_probe_template_rebuilds_the_chart(tmp_path: Path) -> None:
+    """The probe decides the limits the chart is fitted with, though the chart never includes it."""
+    from pipeline.build.manifest import document_inputs
+    from pipeline.settings import PROJECT_ROOT, TEMPLATES_DIR
+
+    templates = shutil.copytree(TEMPLATES_DIR, tmp_path / "templates")
+    chart, dataset = by_name("comparison-chart"), Dataset.read(PROJECT_ROOT / "data")
+    before = document_inputs(chart, dataset, templates, {}).key()
+    probe = templates / "chart-probe.html.j2"
+    probe.write_text(probe.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert document_inputs(chart, dataset, templates, {}).key() != before
