@@ -1,35 +1,52 @@
-"""Shared test helpers: a minimal valid data package, optionally with one defect swapped in."""
+"""Fixtures shared by the tests: data packages, a fake-document project, the bundled build."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CONTRACT = ROOT / "data" / "datapackage.json"
-
-
-def build_package(target: Path, case: Path | None = None) -> Path:
-    """Copy the bundled contract and the valid tables to target, then a case's files over them."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(CONTRACT, target / "datapackage.json")
-    for table in (FIXTURES / "valid").glob("*.csv"):
-        shutil.copyfile(table, target / table.name)
-    if case is not None:
-        for item in case.iterdir():
-            if item.name != "case.json":
-                shutil.copyfile(item, target / item.name)
-        for name in json.loads((case / "case.json").read_text("utf-8")).get("remove", []):
-            (target / name).unlink()
-    return target
+from pipeline.settings import Settings
+from tests.support import CALLS, DATA, build_package, outputs, run_build, write_package
 
 
 @pytest.fixture
 def make_package(tmp_path: Path) -> Callable[..., Path]:
     """Return a function building a package in a fresh folder, from a case folder or none."""
     return lambda case=None, name="data": build_package(tmp_path / name, case)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Settings:
+    """Return settings for a tiny project to build the fake documents "one" and "two" of."""
+    data = tmp_path / "data"
+    data.mkdir()
+    write_package(data)
+    (data / "t.csv").write_text("a\n1\n")
+    templates = tmp_path / "templates"
+    (templates / "css").mkdir(parents=True)
+    (templates / "css" / "shared.css").write_text("body{}")
+    (templates / "one.html.j2").write_text('{% include "css/shared.css" %} one')
+    (templates / "two.html.j2").write_text("two")
+    CALLS.clear()
+    return Settings(data_dir=data, out_dir=tmp_path / "out", templates_dir=templates)
+
+
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., dict[str, bytes]]:
+    """Return a function building the briefing and handout from the bundled data, strictly.
+
+    The builds are slow (WeasyPrint), so each distinct set of flags builds once per session.
+    """
+    built: dict[tuple[str, ...], dict[str, bytes]] = {}
+
+    def build(*flags: str) -> dict[str, bytes]:
+        if flags not in built:
+            out = tmp_path_factory.mktemp("bundled-build")
+            result = run_build(DATA, out, "--strict", *flags)
+            assert result.exit_code == 0, result.output
+            built[flags] = outputs(out)
+        return built[flags]
+
+    return build

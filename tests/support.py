@@ -1,30 +1,69 @@
-"""Shared helpers for the briefing and handout tests: data copies and cached builds.
+"""Helpers shared by the tests: data packages, CSV edits, builds, fake documents, tool checks.
 
-The builds are slow (WeasyPrint), so each distinct build runs once per test session and
-the test modules share the bytes through these cached functions.
+Fixtures built on these live in tests/conftest.py; test modules import helpers from here.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import os
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
 from pipeline.dataset import DatasetMeta, load_meta
+from pipeline.documents import Document
+from pipeline.outputs import Artifact
 from pipeline.settings import PROJECT_ROOT, Settings
 from pipeline.validate.package import validate_package
 
+if TYPE_CHECKING:
+    from pipeline.build.run import BuildResult
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CONTRACT = ROOT / "data" / "datapackage.json"
 DATA = PROJECT_ROOT / "data"
 DOCS = ("briefing", "handout")
 
 Row = dict[str, str]
+
+
+def in_ci() -> bool:
+    """Tell whether the tests run in CI, where every tool must be installed."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_tool(reason: str | None) -> None:
+    """Skip when a tool is missing on a workstation, fail in CI; do nothing if reason is None."""
+    if reason is None:
+        return
+    if in_ci():
+        pytest.fail(f"CI must run this test, but {reason}")
+    pytest.skip(reason)
+
+
+def build_package(target: Path, case: Path | None = None) -> Path:
+    """Copy the bundled contract and the valid tables to target, then a case's files over them."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(CONTRACT, target / "datapackage.json")
+    for table in (FIXTURES / "valid").glob("*.csv"):
+        shutil.copyfile(table, target / table.name)
+    if case is not None:
+        for item in case.iterdir():
+            if item.name != "case.json":
+                shutil.copyfile(item, target / item.name)
+        for name in json.loads((case / "case.json").read_text("utf-8")).get("remove", []):
+            (target / name).unlink()
+    return target
 
 
 def copy_data(target: Path) -> Path:
@@ -67,6 +106,7 @@ def tables_of(data_dir: Path) -> Mapping[str, pd.DataFrame]:
     return result.tables
 
 
+# Pure reads of the bundled data, computed once per session; nothing is written.
 @cache
 def bundled_tables() -> Mapping[str, pd.DataFrame]:
     """Return the bundled data's typed tables, validated once per session."""
@@ -91,17 +131,56 @@ def run_build(data: Path, out: Path, *flags: str, only: tuple[str, ...] = DOCS) 
     return CliRunner().invoke(main, [*args, *flags], catch_exceptions=False)
 
 
-@cache
-def bundled_build(*flags: str) -> dict[str, bytes]:
-    """Build the briefing and handout from the bundled data once, strictly; return the files."""
-    out = Path(tempfile.mkdtemp(prefix="k2brief-test-"))
-    result = run_build(DATA, out, "--strict", *flags)
-    assert result.exit_code == 0, result.output
-    files = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
-    shutil.rmtree(out)
-    return files
-
-
 def outputs(folder: Path) -> dict[str, bytes]:
     """Return every file in an output folder by name."""
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+# Fake documents for the build tests: fast producers in place of WeasyPrint.
+
+CALLS: list[str] = []
+
+
+def fake_producer(
+    document: Document, tables: Mapping, meta: object, settings: Settings
+) -> list[Artifact]:
+    """Render a document's entry template's text into one file."""
+    CALLS.append(document.name)
+    text = (settings.templates_dir / document.template).read_text()
+    return [Artifact(f"{document.name}.txt", f"{text}|{settings.paper}".encode(), pages=1)]
+
+
+def fake_documents(produce=fake_producer) -> tuple[Document, ...]:
+    """Two documents, "one" and "two", each writing one text file."""
+    return tuple(
+        Document(name, f"{name}.html.j2", None, produce, (f"{name}.txt",))
+        for name in ("one", "two")
+    )
+
+
+DOCUMENTS = fake_documents()
+
+
+def documents_of(make) -> tuple[Document, ...]:
+    """Documents "one" and "two" whose producers make(name) returns, called with the data."""
+
+    def producer(name: str):
+        produce = make(name)
+        return lambda document, tables, meta, settings: produce(tables, meta, settings)
+
+    return tuple(
+        Document(name, f"{name}.html.j2", None, producer(name), (f"{name}.txt",))
+        for name in ("one", "two")
+    )
+
+
+def write_package(data: Path, **descriptor: object) -> None:
+    """Write a one-table data package that the real validator accepts."""
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+    resources = [{"name": "t", "path": "t.csv", "schema": schema}]
+    (data / "datapackage.json").write_text(json.dumps({**descriptor, "resources": resources}))
+
+
+def statuses(result: BuildResult) -> dict[str, str]:
+    """Return each document's status in a build result, by name."""
+    return {doc.name: doc.status for doc in result.documents}

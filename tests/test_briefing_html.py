@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
 import pytest
@@ -11,14 +12,15 @@ import tinyhtml5
 
 from pipeline.context.briefing import briefing_context
 from pipeline.formats import fmt_number
-from tests.test_briefing_support import DOCS, bundled_build, bundled_meta, bundled_tables, settings
+from tests.support import DOCS, bundled_meta, bundled_tables, settings
 
 NS = "{http://www.w3.org/1999/xhtml}"
 
 
-def parse(name: str) -> Element:
-    """Parse one built HTML document."""
-    return tinyhtml5.parse(bundled_build()[f"{name}.html"].decode("utf-8"))
+@pytest.fixture(scope="module")
+def parse(bundled_build: Callable[..., dict[str, bytes]]) -> Callable[[str], Element]:
+    """Return a function parsing one built HTML document."""
+    return lambda name: tinyhtml5.parse(bundled_build()[f"{name}.html"].decode("utf-8"))
 
 
 def find_all(root: Element, tag: str) -> list[Element]:
@@ -32,7 +34,7 @@ def text_of(element: Element) -> str:
 
 
 @pytest.fixture(scope="module", params=DOCS)
-def doc(request) -> Element:
+def doc(request, parse: Callable[[str], Element]) -> Element:
     """Return each built document's parsed tree."""
     return parse(request.param)
 
@@ -75,7 +77,7 @@ def test_tables_have_captions_and_scoped_headers(doc: Element):
         assert all(th.get("scope") in ("col", "row") for th in find_all(table, "th"))
 
 
-def test_wide_tables_scroll_inside_a_focusable_labelled_region():
+def test_wide_tables_scroll_inside_a_focusable_labelled_region(parse):
     root = parse("briefing")
     regions = [d for d in find_all(root, "div") if "table-scroll" in d.get("class", "")]
     captions = {c.get("id") for c in find_all(root, "caption")}
@@ -109,7 +111,7 @@ def test_print_stylesheet_sets_the_paper_size(doc: Element):
     assert styles and "size: A4" in text_of(styles[0])
 
 
-def test_briefing_holds_the_key_facts_of_the_data():
+def test_briefing_holds_the_key_facts_of_the_data(parse):
     html = text_of(parse("briefing"))
     ctx = briefing_context(bundled_tables(), bundled_meta(), settings())
     assert ctx.warnings[0].title in html
@@ -125,14 +127,14 @@ def test_briefing_holds_the_key_facts_of_the_data():
     assert "Not medical advice." in html
 
 
-def test_briefing_labels_nulls_and_subgroups():
+def test_briefing_labels_nulls_and_subgroups(parse):
     root = parse("briefing")
     badges = [text_of(s) for s in find_all(root, "span") if "badge-direction" in s.get("class", "")]
     assert "No clear effect" in badges
     assert "Subgroup analysis" in text_of(root)
 
 
-def test_every_reference_has_a_doi_pubmed_or_web_link():
+def test_every_reference_has_a_doi_pubmed_or_web_link(parse):
     root = parse("briefing")
     sources = bundled_tables()["sources"]
     entries = [li for li in find_all(root, "li") if li.get("id", "").startswith("ref-")]
@@ -146,7 +148,7 @@ def test_every_reference_has_a_doi_pubmed_or_web_link():
     assert len(doi_links) == with_doi
 
 
-def test_handout_keeps_to_plain_facts_and_says_talk_to_your_doctor():
+def test_handout_keeps_to_plain_facts_and_says_talk_to_your_doctor(parse):
     html = text_of(parse("handout"))
     ctx_warning = bundled_tables()["cautions"]
     plain = ctx_warning.loc[ctx_warning["severity"] == "warning", "plain"].iloc[0]

@@ -15,9 +15,8 @@ from pipeline.errors import BuildError, ResourceRefusedError
 from pipeline.formats import fmt_number
 from pipeline.pdf.engine import html_to_pdf
 from pipeline.settings import TEMPLATES_DIR
-from tests.test_briefing_support import (
+from tests.support import (
     DATA,
-    bundled_build,
     bundled_meta,
     bundled_tables,
     copy_data,
@@ -40,7 +39,7 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
 
 
-def test_rebuilds_are_byte_identical(tmp_path: Path):
+def test_rebuilds_are_byte_identical(tmp_path: Path, bundled_build):
     result = run_build(DATA, tmp_path, "--strict")
     assert result.exit_code == 0, result.output
     again, first = outputs(tmp_path), bundled_build()

@@ -17,7 +17,7 @@ from pipeline.documents import REGISTRY, DeclaredTables, Document, by_name
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import Settings
-from tests.test_briefing_support import copy_data, set_cell
+from tests.support import copy_data, set_cell
 
 FINGERPRINTS: dict[str, str] = {}
 

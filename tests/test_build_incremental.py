@@ -6,7 +6,6 @@ import fcntl
 import json
 import os
 import subprocess
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -16,59 +15,12 @@ from pipeline.documents import Document
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import Settings
-
-CALLS: list[str] = []
-
-
-def fake_producer(
-    document: Document, tables: Mapping, meta: object, settings: Settings
-) -> list[Artifact]:
-    """Render a document's entry template's text into one file."""
-    CALLS.append(document.name)
-    text = (settings.templates_dir / document.template).read_text()
-    return [Artifact(f"{document.name}.txt", f"{text}|{settings.paper}".encode(), pages=1)]
-
-
-def fake_documents(produce=fake_producer) -> tuple[Document, ...]:
-    """Two documents, "one" and "two", each writing one text file."""
-    return tuple(
-        Document(name, f"{name}.html.j2", None, produce, (f"{name}.txt",))
-        for name in ("one", "two")
-    )
-
-
-DOCUMENTS = fake_documents()
+from tests.support import CALLS, DOCUMENTS, fake_documents, fake_producer, statuses, write_package
 
 
 def build(settings: Settings, documents=DOCUMENTS, **options) -> build_module.BuildResult:
     """Build the fake documents."""
     return build_module.build(settings, documents=documents, **options)
-
-
-def write_package(data: Path, **descriptor: object) -> None:
-    """Write a one-table data package that the real validator accepts."""
-    schema = {"fields": [{"name": "a", "type": "integer"}]}
-    resources = [{"name": "t", "path": "t.csv", "schema": schema}]
-    (data / "datapackage.json").write_text(json.dumps({**descriptor, "resources": resources}))
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Settings:
-    data = tmp_path / "data"
-    data.mkdir()
-    write_package(data)
-    (data / "t.csv").write_text("a\n1\n")
-    templates = tmp_path / "templates"
-    (templates / "css").mkdir(parents=True)
-    (templates / "css" / "shared.css").write_text("body{}")
-    (templates / "one.html.j2").write_text('{% include "css/shared.css" %} one')
-    (templates / "two.html.j2").write_text("two")
-    CALLS.clear()
-    return Settings(data_dir=data, out_dir=tmp_path / "out", templates_dir=templates)
-
-
-def statuses(result: build_module.BuildResult) -> dict[str, str]:
-    return {doc.name: doc.status for doc in result.documents}
 
 
 def test_second_build_builds_nothing(project: Settings) -> None:
@@ -183,16 +135,3 @@ def test_a_document_writing_files_it_does_not_declare_fails(project: Settings) -
     with pytest.raises(BuildError, match=r"the one made one.txt; .* says it writes one.pdf"):
         build(project, wrong)
     assert not project.out_dir.joinpath("one.txt").exists()
-
-
-def documents_of(make) -> tuple[Document, ...]:
-    """Documents "one" and "two" whose producers make(name) returns, called with the data."""
-
-    def producer(name: str):
-        produce = make(name)
-        return lambda document, tables, meta, settings: produce(tables, meta, settings)
-
-    return tuple(
-        Document(name, f"{name}.html.j2", None, producer(name), (f"{name}.txt",))
-        for name in ("one", "two")
-    )

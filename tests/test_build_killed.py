@@ -19,12 +19,7 @@ from pipeline.build import run as build_module
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import PROJECT_ROOT, Settings
-from tests.test_build_incremental import (  # noqa: F401 - project is the shared fixture
-    DOCUMENTS,
-    documents_of,
-    project,
-    statuses,
-)
+from tests.support import DOCUMENTS, documents_of, statuses
 
 PARENT = os.getpid()
 
@@ -47,7 +42,7 @@ def every_file(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_killed_worker_fails_the_build_and_changes_nothing(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     build_module.build(project, documents=DOCUMENTS)
@@ -65,7 +60,7 @@ def test_a_killed_worker_fails_the_build_and_changes_nothing(
 
 
 def test_the_cli_says_which_document_a_killed_worker_took_down(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     build_module.build(project, documents=DOCUMENTS)

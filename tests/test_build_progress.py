@@ -20,11 +20,7 @@ from pipeline.build.progress import Event, PlainReporter
 from pipeline.errors import BuildError
 from pipeline.outputs import Artifact
 from pipeline.settings import Settings
-from tests.test_build_incremental import (  # noqa: F401 - project is the shared fixture
-    DOCUMENTS,
-    documents_of,
-    project,
-)
+from tests.support import DOCUMENTS, documents_of
 
 PARENT = os.getpid()
 
@@ -52,7 +48,7 @@ def without_seconds(lines: list[str]) -> list[str]:
 
 
 def test_plain_lines_stay_in_registry_order_with_two_jobs(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     lines: list[str] = []
@@ -69,7 +65,7 @@ def test_plain_lines_stay_in_registry_order_with_two_jobs(
 
 
 def test_events_from_worker_processes_reach_the_parent(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     events: list[Event] = []
@@ -96,7 +92,7 @@ def failing_one(name: str):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_failure_names_the_document_and_the_others_still_render(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
     jobs: int,
 ) -> None:
@@ -118,7 +114,7 @@ def use_project(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
 
 
 def test_cli_without_a_terminal_prints_plain_lines_then_the_table(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_project(monkeypatch, project)
@@ -139,7 +135,7 @@ def test_cli_without_a_terminal_prints_plain_lines_then_the_table(
 
 
 def test_cli_verbose_adds_steps_and_quiet_prints_nothing(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_project(monkeypatch, project)
@@ -152,7 +148,7 @@ def test_cli_verbose_adds_steps_and_quiet_prints_nothing(
 
 
 def test_cli_failure_shows_the_table_then_the_error(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     use_project(monkeypatch, project)
@@ -175,7 +171,7 @@ def test_cli_failure_shows_the_table_then_the_error(
 
 
 def test_a_build_with_nothing_to_do_imports_no_heavy_library(
-    project: Settings,  # noqa: F811
+    project: Settings,
     tmp_path: Path,
 ) -> None:
     build_module.build(project, documents=DOCUMENTS)
@@ -215,7 +211,7 @@ print("HEAVY=" + ",".join(m for m in heavy if m in sys.modules))
 
 
 def test_an_unexpected_error_is_named_and_verbose_shows_its_traceback(
-    project: Settings,  # noqa: F811
+    project: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(name: str):

@@ -22,7 +22,7 @@ from pipeline.formats import fmt_number
 from pipeline.render import css_tokens, make_environment
 from pipeline.settings import TEMPLATES_DIR
 from pipeline.vocabulary import COLUMN_VITAMINS, DIRECTIONS
-from tests.test_briefing_support import bundled_build, bundled_meta, bundled_tables, settings
+from tests.support import bundled_meta, bundled_tables, settings
 
 NS = "{http://www.w3.org/1999/xhtml}"
 
@@ -34,7 +34,7 @@ def ctx():
 
 
 @pytest.fixture(scope="module")
-def html() -> Element:
+def html(bundled_build) -> Element:
     """Return the built briefing's parsed HTML."""
     return tinyhtml5.parse(bundled_build()["briefing.html"].decode("utf-8"))
 
@@ -295,7 +295,7 @@ def test_text_from_a_cell_is_escaped_in_a_figure(ctx):
     assert "<img" not in out and "&lt;img src=" in out
 
 
-def test_the_figures_reach_the_pdf_as_text_on_one_page_each(ctx):
+def test_the_figures_reach_the_pdf_as_text_on_one_page_each(ctx, bundled_build):
     pdf = PdfReader(io.BytesIO(bundled_build()["briefing.pdf"]))
     pages = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
     for figure in (ctx.food_figure, ctx.forest_figure):

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
-from tests.conftest import FIXTURES, build_package
+from tests.support import FIXTURES, build_package
 
 INVALID = FIXTURES / "invalid"
 

@@ -41,7 +41,7 @@ from pipeline.pdf.images import PNG_DPI
 from pipeline.pdf.layout import layout_boxes
 from pipeline.settings import DEFAULT_DATA_DIR, Settings
 from pipeline.validate.package import validate_package
-from tests.conftest import build_package
+from tests.support import build_package
 
 #: Landscape page sizes in PDF points.
 PAPER_PT = {"a4": (841.89, 595.28), "letter": (792.0, 612.0)}

@@ -9,7 +9,7 @@ import pytest
 from pipeline.context.briefing import briefing_context, handout_context
 from pipeline.context.foods import food_amounts
 from pipeline.dataset import load_meta
-from tests.test_briefing_support import (
+from tests.support import (
     bundled_meta,
     bundled_tables,
     copy_data,

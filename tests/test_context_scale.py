@@ -19,7 +19,7 @@ from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import BASIS_G, food_totals, rank_foods
 from pipeline.context.rows import records
 from pipeline.context.studies import GROUPS
-from tests.test_briefing_support import bundled_meta, settings, tables_of
+from tests.support import bundled_meta, settings, tables_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 

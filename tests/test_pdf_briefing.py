@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from datetime import UTC
 
 import pytest
@@ -13,10 +14,9 @@ from pypdf.generic import Destination
 from pipeline.dataset import Dataset
 from pipeline.documents import by_name, produce_handout
 from pipeline.formats import fmt_number
-from tests.test_briefing_support import (
+from tests.support import (
     DATA,
     DOCS,
-    bundled_build,
     bundled_meta,
     bundled_tables,
     settings,
@@ -28,9 +28,10 @@ LETTER = (612, 792)
 BRIEFING_PAGES = {A4: range(10, 22), LETTER: range(10, 24)}
 
 
-def reader(name: str, *flags: str) -> PdfReader:
-    """Open one built PDF."""
-    return PdfReader(io.BytesIO(bundled_build(*flags)[f"{name}.pdf"]))
+@pytest.fixture(scope="module")
+def reader(bundled_build: Callable[..., dict[str, bytes]]) -> Callable[..., PdfReader]:
+    """Return a function opening one built PDF, built with the given flags."""
+    return lambda name, *flags: PdfReader(io.BytesIO(bundled_build(*flags)[f"{name}.pdf"]))
 
 
 def page_size(pdf: PdfReader) -> tuple[int, int]:
@@ -56,14 +57,14 @@ def outline_titles(items: list, depth: int = 0) -> list[tuple[int, str]]:
 
 
 @pytest.mark.parametrize(("flags", "size"), [((), A4), (("--paper", "letter"), LETTER)])
-def test_page_counts_and_paper(flags: tuple[str, ...], size: tuple[int, int]):
+def test_page_counts_and_paper(flags: tuple[str, ...], size: tuple[int, int], reader):
     briefing, handout = reader("briefing", *flags), reader("handout", *flags)
     assert len(briefing.pages) in BRIEFING_PAGES[size]
     assert 1 <= len(handout.pages) <= 2
     assert page_size(briefing) == size and page_size(handout) == size
 
 
-def test_outline_follows_the_headings():
+def test_outline_follows_the_headings(reader):
     pdf = reader("briefing")
     titles = outline_titles(pdf.outline)
     names = [title for _, title in titles]
@@ -77,7 +78,7 @@ def test_outline_follows_the_headings():
     assert sections[-2:] == ["References", "About this briefing"]
 
 
-def test_toc_page_numbers_match_where_sections_start():
+def test_toc_page_numbers_match_where_sections_start(reader):
     pdf = reader("briefing")
     toc = " ".join(pdf.pages[0].extract_text().split())
     starts = {
@@ -98,7 +99,7 @@ def _flat_items(items: list) -> list[Destination]:
 
 
 @pytest.mark.parametrize("name", DOCS)
-def test_metadata_comes_from_the_data_never_the_clock(name: str):
+def test_metadata_comes_from_the_data_never_the_clock(name: str, reader):
     meta = bundled_meta()
     info = reader(name).metadata
     assert info.title and "Vitamin K2" in info.title
@@ -115,7 +116,7 @@ def test_metadata_comes_from_the_data_never_the_clock(name: str):
 
 
 @pytest.mark.parametrize("name", DOCS)
-def test_tagged_pdf_in_english(name: str):
+def test_tagged_pdf_in_english(name: str, reader):
     root = reader(name).trailer["/Root"]
     assert root["/Lang"] == "en"
     assert root["/MarkInfo"]["/Marked"]
@@ -123,7 +124,7 @@ def test_tagged_pdf_in_english(name: str):
 
 
 @pytest.mark.parametrize("name", DOCS)
-def test_only_inter_and_noto_serif_are_used_and_embedded(name: str):
+def test_only_inter_and_noto_serif_are_used_and_embedded(name: str, reader):
     families = set()
     for page in reader(name).pages:
         for font in page["/Resources"].get("/Font", {}).values():
@@ -137,7 +138,7 @@ def test_only_inter_and_noto_serif_are_used_and_embedded(name: str):
 
 
 @pytest.mark.parametrize("name", DOCS)
-def test_every_internal_link_has_a_destination(name: str):
+def test_every_internal_link_has_a_destination(name: str, reader):
     pdf = reader(name)
     named = set(pdf.named_destinations)
     internal = external = 0
@@ -156,7 +157,7 @@ def test_every_internal_link_has_a_destination(name: str):
     assert name == "handout" or external > 10, "references link to DOI and PubMed"
 
 
-def test_briefing_text_holds_the_key_facts():
+def test_briefing_text_holds_the_key_facts(reader):
     text = all_text(reader("briefing"))
     tables = bundled_tables()
     warning = tables["cautions"].loc[tables["cautions"]["severity"] == "warning", "title"].iloc[0]
@@ -208,7 +209,7 @@ def _overflowing_text(html: str) -> list[tuple[int, str]]:
 def test_nothing_overflows_the_page_even_with_unbreakable_cells(tmp_path, paper: str):
     from pipeline.context.briefing import briefing_context
     from pipeline.dataset import load_meta
-    from tests.test_briefing_support import copy_data, set_cell, tables_of
+    from tests.support import copy_data, set_cell, tables_of
 
     data = copy_data(tmp_path / "data")
     long_word = "a1b2c3d4" * 15  # no break or hyphenation point, within the schema's limits

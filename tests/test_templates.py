@@ -14,7 +14,7 @@ from pipeline.context.briefing import briefing_context, handout_context
 from pipeline.dataset import load_meta
 from pipeline.documents import by_name, render_html
 from pipeline.settings import PROJECT_ROOT, TEMPLATES_DIR
-from tests.test_briefing_support import copy_data, set_cell, settings, tables_of
+from tests.support import copy_data, set_cell, settings, tables_of
 
 # Every template of the project: the rule is the project's, not one document's.
 TEMPLATES = sorted(TEMPLATES_DIR.rglob("*.j2"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.validate.package import validate_package
-from tests.conftest import FIXTURES, build_package
+from tests.support import FIXTURES, build_package
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 ACCEPTED = sorted(p for p in (FIXTURES / "accepted").iterdir() if p.is_dir())

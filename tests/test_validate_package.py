@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.report import CODES
 from pipeline.validate.package import validate_package
-from tests.conftest import CONTRACT, FIXTURES, ROOT, build_package
+from tests.support import CONTRACT, FIXTURES, ROOT, build_package
 
 CODES_TESTED_ELSEWHERE = {"file-too-large"}  # tests/test_load.py, with a lowered limit
 

@@ -9,7 +9,7 @@ from pipeline import documents
 from pipeline.build import watch as watch_module
 from pipeline.errors import BuildError
 from pipeline.settings import Settings
-from tests.test_build_incremental import DOCUMENTS, fake_documents, project  # noqa: F401
+from tests.support import DOCUMENTS, fake_documents
 
 
 def wait_for(predicate, timeout: float = 10.0) -> bool:
@@ -21,7 +21,7 @@ def wait_for(predicate, timeout: float = 10.0) -> bool:
     return False
 
 
-def test_watch_rebuilds_on_save_and_survives_failures(project: Settings, monkeypatch) -> None:  # noqa: F811
+def test_watch_rebuilds_on_save_and_survives_failures(project: Settings, monkeypatch) -> None:
     monkeypatch.setattr(documents, "REGISTRY", DOCUMENTS)
     lines: list[str] = []
     stop = threading.Event()
