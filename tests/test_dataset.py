@@ -10,8 +10,6 @@ import pytest
 
 from pipeline.dataset import build_date, dataset_hash
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-
 
 def test_source_date_epoch_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")

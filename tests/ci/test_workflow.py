@@ -13,8 +13,8 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "briefings.yml"
 LINTER = ROOT / "tests" / "workflow"
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import gen_data
 import pandas as pd
 import pytest
 
@@ -20,10 +18,6 @@ from pipeline.context.foods import BASIS_G, food_totals, rank_foods
 from pipeline.context.rows import records
 from pipeline.context.studies import GROUPS
 from tests.support import bundled_meta, settings, tables_of
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-
-import gen_data
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
 A11Y = ROOT / "tests" / "a11y"
 CHECK = A11Y / "check.mjs"
 PAGES = ROOT / "tests" / "fixtures" / "html"

@@ -8,16 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-
 import bench
 import bench_build
 import bench_change
 import bench_common
 import bench_engine
 import bench_growth
+import pytest
 
 from pipeline.chart.produce import ChartBuild, render_chart
 from pipeline.validate.package import validate_package

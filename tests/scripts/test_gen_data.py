@@ -6,14 +6,10 @@ import csv
 import json
 import math
 import re
-import sys
 from pathlib import Path
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-
 import gen_data
+import pytest
 
 frictionless = pytest.importorskip("frictionless")
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-
 import gen_data
+import pytest
 from bench_growth import FOODS_SERIES_STUDIES, STUDIES_SERIES_FOODS
 
 from pipeline.validate.package import validate_package

@@ -15,7 +15,7 @@ from pipeline.report import CODES
 from pipeline.validate.package import validate_package
 from tests.support import CONTRACT, FIXTURES, ROOT, build_package
 
-CODES_TESTED_ELSEWHERE = {"file-too-large"}  # tests/test_load.py, with a lowered limit
+CODES_TESTED_ELSEWHERE = {"file-too-large"}  # tests/load/test_read.py, with a lowered limit
 
 
 def _codes(data_dir: Path) -> list[tuple]:
