@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
+
 from pipeline.build.progress import (
     BUILT,
     FAILED,
@@ -20,6 +22,7 @@ from pipeline.pdf.steps import weasyprint_steps
 from pipeline.settings import TEMPLATES_DIR
 
 
+@pytest.mark.pdf
 def test_weasyprint_steps_are_caught_and_named() -> None:
     from pipeline.pdf.engine import html_to_pdf
 

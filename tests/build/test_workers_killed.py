@@ -88,6 +88,8 @@ def children(pid: int) -> list[int]:
     return sorted(found)
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_kill_9_of_a_real_worker_leaves_the_previous_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()

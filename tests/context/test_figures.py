@@ -208,6 +208,7 @@ def test_every_colour_is_a_css_token_python_names_none():
 # The figures as a reader gets them: HTML, screen reader, PDF.
 
 
+@pytest.mark.pdf
 def test_every_top_food_name_serving_and_amount_is_text_in_the_figure(ctx, html):
     figure = by_id(html, ctx.food_figure.anchor)
     tables = all_of(figure, "table")
@@ -223,6 +224,7 @@ def test_every_top_food_name_serving_and_amount_is_text_in_the_figure(ctx, html)
             assert text_of(with_class(row, "fig-value")[0]) == amount
 
 
+@pytest.mark.pdf
 def test_bar_widths_in_the_page_are_proportional_to_the_amounts(ctx, html):
     figure = by_id(html, ctx.food_figure.anchor)
     for table, food_table in zip(all_of(figure, "table"), ctx.foods, strict=True):
@@ -237,6 +239,7 @@ def test_bar_widths_in_the_page_are_proportional_to_the_amounts(ctx, html):
             assert bar.get("aria-label") == f"{food.confidence_label} confidence"
 
 
+@pytest.mark.pdf
 def test_forest_rows_show_each_effect_with_its_interval_and_direction(ctx, html):
     figure = by_id(html, ctx.forest_figure.anchor)
     tables = all_of(figure, "table")
@@ -258,6 +261,7 @@ def test_forest_rows_show_each_effect_with_its_interval_and_direction(ctx, html)
             assert 0 <= start <= at <= start + percent(interval, "width") <= 100
 
 
+@pytest.mark.pdf
 def test_figure_panels_are_captioned_tables_and_their_shapes_are_hidden(ctx, html):
     for anchor in (ctx.food_figure.anchor, ctx.forest_figure.anchor):
         figure = by_id(html, anchor)
@@ -295,6 +299,7 @@ def test_text_from_a_cell_is_escaped_in_a_figure(ctx):
     assert "<img" not in out and "&lt;img src=" in out
 
 
+@pytest.mark.pdf
 def test_the_figures_reach_the_pdf_as_text_on_one_page_each(ctx, bundled_build):
     pdf = PdfReader(io.BytesIO(bundled_build()["briefing.pdf"]))
     pages = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]

@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, require_tool
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 A11Y = ROOT / "tests" / "a11y"
 CHECK = A11Y / "check.mjs"
@@ -49,12 +51,7 @@ def missing_tools() -> str | None:
 
 def require_tools() -> None:
     """Skip when the browser tools are missing on a workstation; fail in CI."""
-    reason = missing_tools()
-    if reason is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the accessibility checks, but {reason}")
-    pytest.skip(reason)
+    require_tool(missing_tools())
 
 
 def run_check(files: list[Path], *extra: str) -> tuple[int, Report]:
@@ -185,6 +182,7 @@ def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build every document from the bundled data into a temporary folder."""
+    require_tools()
     out = tmp_path_factory.mktemp("a11y-build")
     command = [sys.executable, "-m", "pipeline", "build", "--data", str(ROOT / "data")]
     done = subprocess.run(
@@ -216,16 +214,19 @@ def document(request: pytest.FixtureRequest, documents: dict[str, Report]) -> Re
     return documents[name]
 
 
+@pytest.mark.pdf
 def test_document_has_no_axe_violations(document: Report) -> None:
     assert not document["axe"]["violations"], "axe violations:\n" + describe_violations(document)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_document_does_not_scroll_sideways(document: Report, viewport: str) -> None:
     measured = overflow_at(document, viewport)
     assert not measured["overflows"], json.dumps(measured, indent=2)
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_document_table_cells_hold_their_content(document: Report, viewport: str) -> None:
     spilling = overflow_at(document, viewport)["spillingCells"]
@@ -235,14 +236,17 @@ def test_document_table_cells_hold_their_content(document: Report, viewport: str
     )
 
 
+@pytest.mark.pdf
 def test_document_is_laid_out_for_phones(document: Report) -> None:
     assert not document["problems"]["notResponsive"], f"viewport meta: {document['viewportMeta']}"
 
 
+@pytest.mark.pdf
 def test_document_requests_nothing_outside_itself(document: Report) -> None:
     outside = document["requests"] + document["remoteReferences"] + document["localRequests"]
     assert outside == []
 
 
+@pytest.mark.pdf
 def test_document_runs_without_script_errors(document: Report) -> None:
     assert document["pageErrors"] == []

@@ -28,6 +28,8 @@ from tests.support import (
     tables_of,
 )
 
+pytestmark = pytest.mark.pdf
+
 DOCUMENTS = ("briefing.pdf", "briefing.html", "handout.pdf", "handout.html")
 
 HANDOUT = by_name("handout")
@@ -39,6 +41,7 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
 
 
+@pytest.mark.slow
 def test_rebuilds_are_byte_identical(tmp_path: Path, bundled_build):
     result = run_build(DATA, tmp_path, "--strict")
     assert result.exit_code == 0, result.output

@@ -14,6 +14,8 @@ from pipeline.context.briefing import briefing_context
 from pipeline.formats import fmt_number
 from tests.support import DOCS, bundled_meta, bundled_tables, settings
 
+pytestmark = pytest.mark.pdf
+
 NS = "{http://www.w3.org/1999/xhtml}"
 
 

@@ -22,6 +22,8 @@ from tests.support import (
     settings,
 )
 
+pytestmark = pytest.mark.pdf
+
 A4 = (595, 842)
 LETTER = (612, 792)
 # "About 10 to 20 pages" on A4; Letter pages are shorter, so allow a couple more.

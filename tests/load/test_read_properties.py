@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 import pipeline.load.read as load
 from pipeline.load.read import Where, parse_csv
 
+pytestmark = pytest.mark.slow
+
 WHERE = Where("t.csv", "t")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 ROW_CODES = {"extra-cell", "missing-cell", "blank-row", "format-error"}

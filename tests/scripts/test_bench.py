@@ -403,6 +403,7 @@ def test_growth_runs_every_size_on_a_fake_k2brief(
     ]
 
 
+@pytest.mark.pdf
 def test_weasyprint_alone_reports_each_documents_pages(tmp_path: Path) -> None:
     page = tmp_path / "two-pages.html"
     page.write_text('<p>one</p><p style="break-before: page">two</p>', encoding="utf-8")

@@ -47,6 +47,7 @@ def test_accepted_variant_has_no_findings(case: Path, tmp_path: Path) -> None:
     assert _found(build_package(tmp_path / "data", case)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case",
     [c for c in INVALID if _case(c)["frictionless"] is not None] + ACCEPTED,

@@ -214,6 +214,7 @@ table_bytes = st.lists(
 ).map(b"".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(body=table_bytes)
 def test_any_bytes_as_a_table_are_reported_not_raised(tmp_path_factory, body: bytes) -> None:
