@@ -16,7 +16,7 @@ OUT       ?= output
 BUILD_DEBS := fonts-inter fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS  := $(BUILD_DEBS) poppler-utils chromium
 
-.PHONY: help setup system-build system-test build validate test lint format bench clean dist
+.PHONY: help setup system-build system-test build validate test test-fast golden lint format bench clean dist
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,13 @@ build: setup validate ## Set up, validate and build every output into output/
 
 test: $(STAMP) system-test $(NODE_STAMP) $(LINT_STAMP) ## Run the test suite (sets itself up on a fresh machine)
 	$(PY) -m pytest -q
+
+# Only the venv: no Debian test packages, no npm. Markers are registered in pyproject.toml.
+test-fast: $(STAMP) ## Run the tests that need neither WeasyPrint rendering nor a browser
+	$(PY) -m pytest -q -m "not pdf and not browser"
+
+golden: $(STAMP) ## Regenerate tests/golden/*.html after an intended template or context change
+	$(PY) -m tests.update_golden
 
 lint: $(STAMP) ## ruff check and format check
 	$(VENV)/bin/ruff check pipeline tests scripts

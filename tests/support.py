@@ -184,3 +184,26 @@ def write_package(data: Path, **descriptor: object) -> None:
 def statuses(result: BuildResult) -> dict[str, str]:
     """Return each document's status in a build result, by name."""
     return {doc.name: doc.status for doc in result.documents}
+
+
+# Golden HTML: the documents rendered from tests/fixtures/valid, compared by `make test`.
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+#: 2026-01-01T00:00:00Z, so the documents' date never comes from the clock.
+GOLDEN_EPOCH = "1767225600"
+
+
+def render_golden(name: str, data_dir: Path) -> str:
+    """Render a document's HTML as the build does (context, template), without its PDF."""
+    from pipeline.briefing import render_html
+    from pipeline.context.briefing import briefing_context, handout_context
+    from pipeline.documents import DeclaredTables, data_files_used
+
+    build_context = {"briefing": briefing_context, "handout": handout_context}[name]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", GOLDEN_EPOCH)
+        meta = load_meta(data_dir)
+    used = data_files_used(name, data_dir)
+    meta = meta if used is None else meta.limited_to(used)
+    tables = DeclaredTables(name, tables_of(data_dir))
+    return render_html(name, build_context, tables, meta, settings(data_dir=data_dir))
