@@ -24,7 +24,7 @@ help: ## Show the targets
 $(STAMP): pyproject.toml
 	@command -v python3 >/dev/null || { echo "python3 (3.11 or newer) is needed"; exit 1; }
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	@touch $(STAMP)
 
 # axe-core and playwright-core for the browser tests; Debian's chromium, no browser download.
