@@ -105,8 +105,10 @@ def test_the_ladder_never_goes_below_7_pt_and_each_phase_only_gets_more_compact(
         for before, after in pairwise(phase):
             assert after.body_pt <= before.body_pt
             assert (after.cell_chars or 10**6) <= (before.cell_chars or 10**6)
-            assert after.foods <= before.foods and after.studies <= before.studies
-    assert phases[-1][-1].foods < steps[0].foods and phases[-1][-1].studies < steps[0].studies
+            assert after.foods <= before.foods
+            assert after.studies <= before.studies
+    assert phases[-1][-1].foods < steps[0].foods
+    assert phases[-1][-1].studies < steps[0].studies
 
 
 def _fake(fits_from: int, levels: list[ChartLimits]):
@@ -185,7 +187,8 @@ def test_a_wrong_prediction_costs_layouts_never_the_most_generous_fit():
     predicted = {i: 11.0 - 4 * i for i in range(12)}
     result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
     assert result.limits == levels[8]
-    assert tried[0] == 3 and 8 in tried
+    assert tried[0] == 3
+    assert 8 in tried
 
 
 def test_near_calls_are_laid_out_rather_than_trusted():
@@ -195,7 +198,8 @@ def test_near_calls_are_laid_out_rather_than_trusted():
     predicted = {0: 50.0, 1: 20.0, 2: PREDICTION_MARGIN / 2, 3: -5.0}
     result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
     assert result.limits == levels[2]
-    assert 0 not in tried and 1 not in tried
+    assert 0 not in tried
+    assert 1 not in tried
 
 
 def test_unpredicted_levels_before_the_predicted_fit_are_still_searched():
@@ -206,7 +210,8 @@ def test_unpredicted_levels_before_the_predicted_fit_are_still_searched():
     result = fit_one_page(make_html, lay_out, "a4", [levels], _predicting(predicted, levels))
     assert result.limits == levels[2]
     assert 5 not in tried  # predicted to fit with room: no layout unless it is the one chosen
-    assert 2 in tried and len(tried) <= 3
+    assert 2 in tried
+    assert len(tried) <= 3
 
 
 def test_a_level_trusted_to_fit_is_still_laid_out_before_it_is_chosen():
@@ -228,6 +233,5 @@ def test_the_level_measured_is_the_first_phases_most_compact_showing_everything(
         phases[0][0].studies,
         False,
     )
-    assert level.body_pt == MIN_PT and level.cell_chars == min(
-        p.cell_chars for p in phases[0] if p.cell_chars is not None
-    )
+    assert level.body_pt == MIN_PT
+    assert level.cell_chars == min(p.cell_chars for p in phases[0] if p.cell_chars is not None)

@@ -8,7 +8,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -137,9 +137,9 @@ def _build(data_dir: Path, paper: str) -> ChartBuild:
 
 
 @pytest.fixture(scope="module")
-def charts(data_dirs: dict[str, Path]) -> Iterator:
+def charts(data_dirs: dict[str, Path]) -> Callable[[str, str], ChartBuild]:
     """Build each (data, paper) chart once for the whole module."""
-    yield cache(lambda data, paper: _build(data_dirs[data], paper))
+    return cache(lambda data, paper: _build(data_dirs[data], paper))
 
 
 def test_the_enlarged_data_is_as_large_as_promised(data_dirs):
@@ -211,10 +211,13 @@ def test_the_chart_shows_what_a_dietitian_needs(charts, data, paper):
         assert needed in words
     for label in ("Primary role", "Key action", "Half-life", "Calcification", "Safety"):
         assert label in words
-    assert "MK-7" in words and "MK-4" in words  # the K2 forms are told apart
+    assert "MK-7" in words
+    assert "MK-4" in words  # the K2 forms are told apart
     assert re.search(r"\d µg", words)
-    assert "No clear effect".upper() in words.upper() and "BENEFIT" in words.upper()
-    assert "2026-11-20" in words and "k2brief 0.1.0" in words
+    assert "No clear effect".upper() in words.upper()
+    assert "BENEFIT" in words.upper()
+    assert "2026-11-20" in words
+    assert "k2brief 0.1.0" in words
     if data == "enlarged":
         for aspect in EXTRA_ASPECTS:
             assert aspect.replace("-", " ").capitalize() in words
@@ -269,7 +272,8 @@ def test_svg_keeps_text_as_text(charts):
     root = ET.fromstring(chart.images.svg)
     texts = root.findall(".//{http://www.w3.org/2000/svg}text")
     words = " ".join("".join(t.itertext()) for t in texts)
-    assert "Vitamin K2" in words and "warfarin" in words
+    assert "Vitamin K2" in words
+    assert "warfarin" in words
     assert {t.get("font-family") for t in texts} <= {"Inter", "Noto Serif"}
     width, height = (float(v) for v in root.get("viewBox").split()[2:])
     assert (width, height) == pytest.approx(PAPER_PT["a4"], abs=0.5)
@@ -341,7 +345,8 @@ def _overflow(data, meta, settings, level) -> float:
 def test_predicted_heights_are_the_laid_out_heights(paper):
     """The probe predicts each statement budget's height as laying it out measures it."""
     settings, meta, data, prediction = _predicted(DEFAULT_DATA_DIR, paper)
-    assert prediction.layouts == 2 and len(prediction.overflow) >= 8
+    assert prediction.layouts == 2
+    assert len(prediction.overflow) >= 8
     by_room = sorted(prediction.overflow.items(), key=lambda item: abs(item[1]))
     nearest_two = [level for level, _ in by_room[:2]]
     longest = max(prediction.overflow, key=lambda level: level.cell_chars or 10**6)
@@ -368,4 +373,5 @@ def test_data_whose_table_cannot_fit_skips_the_probe(data_dirs):
     """When even the shortest statements overflow, every budget is known to fail at once."""
     _, _, _, prediction = _predicted(data_dirs["enlarged"], "a4")
     assert prediction.layouts == 1
-    assert prediction.overflow and min(prediction.overflow.values()) > PREDICTION_MARGIN
+    assert prediction.overflow
+    assert min(prediction.overflow.values()) > PREDICTION_MARGIN

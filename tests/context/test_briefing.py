@@ -151,11 +151,13 @@ def test_tables_and_figures_are_numbered_in_document_order(ctx):
     ]
     assert numbers == list(range(1, len(numbers) + 1))
     assert ctx.food_figure.number == 1
-    assert ctx.forest_figure is not None and ctx.forest_figure.number == 2
+    assert ctx.forest_figure is not None
+    assert ctx.forest_figure.number == 2
 
 
 def test_warnings_come_before_cautions(ctx):
-    assert ctx.warnings and all(c.severity == "warning" for c in ctx.warnings)
+    assert ctx.warnings
+    assert all(c.severity == "warning" for c in ctx.warnings)
     assert all(c.severity == "caution" for c in ctx.other_cautions)
 
 

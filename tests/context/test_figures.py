@@ -139,7 +139,8 @@ def test_an_effect_of_one_sits_on_the_no_effect_line_and_halving_mirrors_doublin
     )
     plot = figure.panels[0]
     one, two = plot.rows
-    assert plot.log and plot.null == 1
+    assert plot.log
+    assert plot.null == 1
     assert one.at == plot.null_at
     assert plot.null_at - one.low == pytest.approx(one.high - plot.null_at, abs=0.02)
     assert two.at - one.at == pytest.approx(one.at - one.low, abs=0.02), "log, not linear"
@@ -154,13 +155,15 @@ def test_every_interval_and_the_no_effect_line_lie_inside_the_track(ctx):
             assert 0 < row.low <= row.at <= row.high < 100
             assert row.span == pytest.approx(row.high - row.low, abs=0.01)
         ticks = [t.at for t in plot.ticks]
-        assert ticks == sorted(ticks) and all(0 <= t <= 100 for t in ticks)
+        assert ticks == sorted(ticks)
+        assert all(0 <= t <= 100 for t in ticks)
 
 
 def test_log_ticks_are_one_two_five_times_powers_of_ten_written_plainly(ctx):
     plot = next(p for p in ctx.forest_figure.panels if p.log)
     labels = [t.label for t in plot.ticks]
-    assert "1" in labels and len(labels) >= 3
+    assert "1" in labels
+    assert len(labels) >= 3
     for label in labels:
         value = float(label.replace(",", ""))
         assert f"{value / 10 ** math.floor(math.log10(value)):.6g}" in ("1", "2", "5")
@@ -296,7 +299,8 @@ def test_text_from_a_cell_is_escaped_in_a_figure(ctx):
     ranking = replace(table.ranking, foods=(evil,))
     figure = food_figure([ranking], CHART_TOP_FOODS, Numbered(1, "figure-foods"), bundled_meta())
     out = render_macro("food_figure", figure, "Caption.")
-    assert "<img" not in out and "&lt;img src=" in out
+    assert "<img" not in out
+    assert "&lt;img src=" in out
 
 
 @pytest.mark.pdf
@@ -307,7 +311,8 @@ def test_the_figures_reach_the_pdf_as_text_on_one_page_each(ctx, bundled_build):
         label = f"Figure {figure.number}. "
         titled = [i for i, text in enumerate(pages) if figure.title in text]
         captioned = [i for i, text in enumerate(pages) if label in text]
-        assert len(titled) == 1 and titled == captioned, "a figure is not split across pages"
+        assert len(titled) == 1, "a figure is not split across pages"
+        assert titled == captioned, "a figure is not split across pages"
     foods = next(text for text in pages if ctx.food_figure.title in text)
     for table in ctx.foods:
         top = table.ranking.top_serving

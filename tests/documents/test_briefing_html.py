@@ -88,7 +88,8 @@ def test_wide_tables_scroll_inside_a_focusable_labelled_region(parse):
     assert in_figures, "the figures are tables"
     assert len(regions) == len(find_all(root, "table")) - len(in_figures)
     for region in regions:
-        assert region.get("role") == "region" and region.get("tabindex") == "0"
+        assert region.get("role") == "region"
+        assert region.get("tabindex") == "0"
         assert region.get("aria-labelledby") in captions
 
 
@@ -110,7 +111,8 @@ def test_images_have_alt_text(doc: Element):
 
 def test_print_stylesheet_sets_the_paper_size(doc: Element):
     styles = [s for s in find_all(doc, "style") if s.get("media") == "print"]
-    assert styles and "size: A4" in text_of(styles[0])
+    assert styles
+    assert "size: A4" in text_of(styles[0])
 
 
 def test_briefing_holds_the_key_facts_of_the_data(parse):

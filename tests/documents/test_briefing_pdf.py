@@ -63,7 +63,8 @@ def test_page_counts_and_paper(flags: tuple[str, ...], size: tuple[int, int], re
     briefing, handout = reader("briefing", *flags), reader("handout", *flags)
     assert len(briefing.pages) in BRIEFING_PAGES[size]
     assert 1 <= len(handout.pages) <= 2
-    assert page_size(briefing) == size and page_size(handout) == size
+    assert page_size(briefing) == size
+    assert page_size(handout) == size
 
 
 def test_outline_follows_the_headings(reader):
@@ -104,9 +105,11 @@ def _flat_items(items: list) -> list[Destination]:
 def test_metadata_comes_from_the_data_never_the_clock(name: str, reader):
     meta = bundled_meta()
     info = reader(name).metadata
-    assert info.title and "Vitamin K2" in info.title
+    assert info.title
+    assert "Vitamin K2" in info.title
     assert info.author == "k2brief"
-    assert info.subject and "keywords" not in info.subject.lower()
+    assert info.subject
+    assert "keywords" not in info.subject.lower()
     assert "ectopic calcification" in info["/Keywords"]
     assert info.creator == f"k2brief {meta.k2brief_version}"
     assert info.creation_date.astimezone(UTC) == meta.date
@@ -165,7 +168,8 @@ def test_briefing_text_holds_the_key_facts(reader):
     warning = tables["cautions"].loc[tables["cautions"]["severity"] == "warning", "title"].iloc[0]
     assert " ".join(warning.split()[:4]) in text
     assert "Page 1 of" in text
-    assert "Table 1." in text and "Figure 1." in text
+    assert "Table 1." in text
+    assert "Figure 1." in text
     assert fmt_number(1000 * 85 / 100) in text, "natto's MK-7 per 3 oz serving"
     assert "No clear effect" in text
 
@@ -176,7 +180,8 @@ def test_handout_fits_two_pages_in_each_variant():
         pdf_artifact, html_artifact = produce_handout(
             by_name("handout"), tables, meta, settings(pdf_variant=variant)
         )
-        assert pdf_artifact.pages is not None and pdf_artifact.pages <= 2
+        assert pdf_artifact.pages is not None
+        assert pdf_artifact.pages <= 2
         xmp = PdfReader(io.BytesIO(pdf_artifact.data)).trailer["/Root"]["/Metadata"]
         assert marker in xmp.get_object().get_data(), f"{variant} is declared in the XMP"
         assert html_artifact.name == "handout.html"

@@ -92,7 +92,8 @@ def test_editing_the_descriptor_rebuilds_every_document(project: Settings) -> No
 def test_a_document_reading_an_undeclared_table_fails_clearly() -> None:
     handout = Document("handout", "handout.html.j2", ("foods",), fake_producer, ())
     tables = DeclaredTables(handout, {"foods": "F", "studies": "S"})
-    assert tables["foods"] == "F" and list(tables) == ["foods"]
+    assert tables["foods"] == "F"
+    assert list(tables) == ["foods"]
     with pytest.raises(BuildError, match=r"handout read the studies table.*its tables"):
         tables["studies"]
 

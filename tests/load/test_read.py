@@ -103,7 +103,9 @@ def test_windows_1252_bytes_name_the_line_and_the_likely_encoding() -> None:
     (finding,) = loaded.findings
     assert (finding.line, finding.column, finding.code) == (2, 2, "encoding-error")
     assert finding.message == "byte 0xB5 is not UTF-8"
-    assert "Windows-1252" in finding.hint and '"µ"' in finding.hint and "UTF-8" in finding.hint
+    assert "Windows-1252" in finding.hint
+    assert '"µ"' in finding.hint
+    assert "UTF-8" in finding.hint
 
 
 @pytest.mark.parametrize(

@@ -259,7 +259,8 @@ def test_engine_renders_per_document_and_total_ratios() -> None:
         "| briefing | 1 / 1 | 12.00 s (12.00 – 12.00 s) | 10.00 s (10.00 – 10.00 s) | 1.20× |"
         in text
     )
-    assert "| comparison-chart | 1 / 1 |" in text and "| 2.25× |" in text
+    assert "| comparison-chart | 1 / 1 |" in text
+    assert "| 2.25× |" in text
     assert "| 1.38×: **missed** |" in text  # 22 / 16
     theirs["seconds"] = 21.0
     assert "| 1.05×: **met** |" in bench_engine.render_engine(result)
@@ -322,7 +323,8 @@ def growth_result(pages_at_largest: int, peak: int) -> dict:
 
 def test_growth_renders_a_table_per_series_and_the_targets() -> None:
     text = bench_growth.render_growth(growth_result(11, 400_000_000))
-    assert "Growing foods (10 studies):" in text and "Growing studies (1,000 foods):" in text
+    assert "Growing foods (10 studies):" in text
+    assert "Growing studies (1,000 foods):" in text
     assert "| 10,000-food build ≤ bundled-data build + 3 s = 23.00 s | 22.00 s: **met** |" in text
     assert "| largest 400.0 MB: **met** |" in text
     assert "studies series (vs 10 studies) | **met** |" in text
@@ -358,10 +360,12 @@ def test_build_and_change_sections_run_end_to_end_on_a_fake_k2brief(
     }
     assert stored["build"]["serial"][0]["pages"]["briefing"] == 20
     text = doc.read_text(encoding="utf-8")
-    assert "## Parallel rendering" in text and "| ≤ 0.65× |" in text
+    assert "## Parallel rendering" in text
+    assert "| ≤ 0.65× |" in text
     # The fake rebuilds everything on any change, so the briefing-only edit is a miss.
     notes = next(line for line in text.splitlines() if line.startswith("| one evidence note"))
-    assert "| briefing, handout, comparison-chart |" in notes and "**missed**" in notes
+    assert "| briefing, handout, comparison-chart |" in notes
+    assert "**missed**" in notes
 
 
 def test_a_failing_build_makes_the_run_fail(tmp_path: Path, fake_k2brief: str, small_data: Path):
@@ -379,9 +383,11 @@ def test_growth_reuses_generated_data_with_the_same_parameters(
 ) -> None:
     monkeypatch.setattr(bench_growth, "BENCH_DATA", tmp_path)
     folder, seconds = bench_growth.dataset(300, 10, seed=1)
-    assert seconds is not None and (folder / "foods.csv").is_file()
+    assert seconds is not None
+    assert (folder / "foods.csv").is_file()
     again, seconds = bench_growth.dataset(300, 10, seed=1)
-    assert again == folder and seconds is None
+    assert again == folder
+    assert seconds is None
     _, seconds = bench_growth.dataset(300, 10, seed=2)
     assert seconds is not None
 
