@@ -194,16 +194,15 @@ GOLDEN_EPOCH = "1767225600"
 
 
 def render_golden(name: str, data_dir: Path) -> str:
-    """Render a document's HTML as the build does (context, template), without its PDF."""
-    from pipeline.briefing import render_html
+    """Render a document's HTML as the build does (registry, context, template), without PDF."""
     from pipeline.context.briefing import briefing_context, handout_context
-    from pipeline.documents import DeclaredTables, data_files_used
+    from pipeline.dataset import Dataset
+    from pipeline.documents import DeclaredTables, by_name, render_html
 
+    document = by_name(name)
     build_context = {"briefing": briefing_context, "handout": handout_context}[name]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", GOLDEN_EPOCH)
-        meta = load_meta(data_dir)
-    used = data_files_used(name, data_dir)
-    meta = meta if used is None else meta.limited_to(used)
-    tables = DeclaredTables(name, tables_of(data_dir))
-    return render_html(name, build_context, tables, meta, settings(data_dir=data_dir))
+        meta = Dataset.read(data_dir).meta(document.tables)
+    tables = DeclaredTables(document, tables_of(data_dir))
+    return render_html(document, build_context, tables, meta, settings(data_dir=data_dir))

@@ -128,7 +128,7 @@ sys.addaudithook(
 )
 from pipeline.build.run import build
 from pipeline.settings import Settings
-from tests.test_build_dependencies import DOCUMENTS
+from tests.documents.test_documents import DOCUMENTS
 settings = Settings(
     data_dir=Path({str(data)!r}), out_dir=Path({str(tmp_path / "out")!r}),
     templates_dir=Path({str(templates)!r}),
