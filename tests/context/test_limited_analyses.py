@@ -7,7 +7,7 @@ from pipeline.context.citations import CitationIndex
 from pipeline.context.rows import records
 from pipeline.context.studies import study_row, trial_tally
 from pipeline.vocabulary import ANALYSES, LIMITED_ANALYSES
-from tests.test_briefing_support import bundled_tables
+from tests.support import bundled_tables
 
 
 def test_the_briefing_and_the_chart_flag_the_same_studies_as_limited():

@@ -9,7 +9,7 @@ from pipeline.chart.context import role_rows as chart_role_rows
 from pipeline.context.citations import CitationIndex
 from pipeline.context.roles import role_cells, role_matrix, role_rows
 from pipeline.vocabulary import ASPECTS, COLUMN_VITAMINS
-from tests.test_briefing_support import bundled_tables
+from tests.support import bundled_tables
 
 LIMITS = ChartLimits(body_pt=8.0, foods=6, studies=8)
 
