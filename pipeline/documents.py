@@ -95,9 +95,13 @@ def by_name(name: str, documents: Sequence[Document] = REGISTRY) -> Document:
 class DeclaredTables(Mapping[str, "pd.DataFrame"]):
     """The tables one document declared it reads; asking for another is a bug, said loudly."""
 
-    def __init__(self, document: Document, tables: Mapping[str, pd.DataFrame]) -> None:
+    def __init__(
+        self, document: Document, tables: Mapping[str, pd.DataFrame], food_sums: object = None
+    ) -> None:
         self._document, self._tables = document.name, tables
         self._names = tuple(tables) if document.tables is None else document.tables
+        #: The build's shared cache of food sums, so documents do not sum the foods again.
+        self.food_sums = food_sums
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._names:
@@ -115,12 +119,17 @@ class DeclaredTables(Mapping[str, "pd.DataFrame"]):
 
 
 def produce(
-    document: Document, tables: Mapping[str, pd.DataFrame], dataset: Dataset, settings: Settings
+    document: Document,
+    tables: Mapping[str, pd.DataFrame],
+    dataset: Dataset,
+    settings: Settings,
+    food_sums: object = None,
 ) -> list[Artifact]:
     """Build one document from the tables it declares, checking the files it made."""
     # The fingerprint a document prints covers the files it was built from.
     meta = dataset.meta(document.tables)
-    artifacts = document.producer()(document, DeclaredTables(document, tables), meta, settings)
+    declared = DeclaredTables(document, tables, food_sums)
+    artifacts = document.producer()(document, declared, meta, settings)
     made = tuple(artifact.name for artifact in artifacts)
     if sorted(made) != sorted(document.outputs):
         raise BuildError(

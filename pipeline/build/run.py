@@ -34,6 +34,8 @@ class RenderJob:
     tables: Mapping[str, Any]
     dataset: Dataset
     settings: Settings
+    #: The build's cache of food sums (context.foods.FoodSums), shared by its documents.
+    food_sums: object = None
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,16 @@ def _produce(job: RenderJob, name: str, emit: Progress) -> tuple[list[Artifact],
     start = time.perf_counter()
     document = by_name(name, job.documents)
     with weasyprint_steps(lambda step: emit(Event(name, STEP, step))):
-        artifacts = produce(document, job.tables, job.dataset, job.settings)
+        artifacts = produce(document, job.tables, job.dataset, job.settings, job.food_sums)
     return artifacts, time.perf_counter() - start
+
+
+def _job(documents: list[Document], dataset: Dataset, settings: Settings) -> RenderJob:
+    """Validate the data and gather what every document is made from."""
+    from pipeline.context.foods import FoodSums
+
+    tables = _validated_tables(settings)
+    return RenderJob(tuple(documents), tables, dataset, settings, FoodSums(tables))
 
 
 def _validated_tables(settings: Settings) -> Mapping[str, Any]:
@@ -150,7 +160,7 @@ def build(
         if stale:
             for name in names:
                 progress(Event(name, QUEUED if name in stale else UP_TO_DATE))
-            job = RenderJob(tuple(chosen), _validated_tables(settings), dataset, settings)
+            job = _job(chosen, dataset, settings)
             outcomes = workers.run(_produce, job, stale, jobs, progress)
             if any(o.artifacts is None for o in outcomes.values()):
                 failed = {name: o for name, o in outcomes.items() if o.error is not None}

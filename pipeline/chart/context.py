@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.chart.parts import FoodColumn, FoodPick, StudyCard, food_columns, key_studies
+from pipeline.chart.parts import FoodColumn, StudyCard, food_columns, key_studies
 from pipeline.chart.text import short_author, shorten
 from pipeline.context.briefing import DocMeta, doc_meta
 from pipeline.context.citations import CitationIndex
-from pipeline.context.foods import FoodTotals, food_totals
+from pipeline.context.foods import FoodSums, food_sums
 from pipeline.context.roles import RoleMatrix, role_matrix
 from pipeline.context.rows import records, text
 from pipeline.settings import PAPERS
@@ -228,16 +228,17 @@ class ChartData:
     """The tables the chart draws on, with food sums and role matrix made once for all tries."""
 
     tables: Mapping[str, pd.DataFrame]
-    foods: Mapping[str, FoodTotals]
+    #: The food sums, and each vitamin's picked foods per count shown, made once for all tries.
+    foods: FoodSums
     roles: RoleMatrix
-    #: Each vitamin's picked foods per count shown, made once for all tries.
-    picks: dict[tuple[str, int], FoodPick] = field(default_factory=dict)
 
 
 def chart_data(tables: Mapping[str, pd.DataFrame]) -> ChartData:
     """Sum the foods and lay out the roles once, since every fitting try draws on the same."""
-    foods = {v: food_totals(tables["foods"], v) for v in COLUMN_VITAMINS}
-    return ChartData(tables, foods, role_matrix(tables["vitamin_roles"], COLUMN_VITAMINS))
+    sums = food_sums(tables)
+    for vitamin in COLUMN_VITAMINS:
+        sums.totals(vitamin)  # summed now, before the fitting tries
+    return ChartData(tables, sums, role_matrix(tables["vitamin_roles"], COLUMN_VITAMINS))
 
 
 def chart_rows(
@@ -271,7 +272,7 @@ def build_chart_context(
     index = CitationIndex(tables["sources"])  # numbered in reading order, left to right
     rows = role_rows(data.roles, index, limits)
     cautions = chart_cautions(tables["cautions"], index)
-    foods = food_columns(data.foods, COLUMN_VITAMINS, limits.foods, index, data.picks)
+    foods = food_columns(data.foods, COLUMN_VITAMINS, limits.foods, index)
     studies, total = key_studies(tables["studies"], limits.studies, index)
     paper = PAPERS[settings.paper]
     width, height = paper.height_mm, paper.width_mm  # landscape

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.context.citations import CitationIndex
-from pipeline.context.foods import FoodAmount, FoodTotals
+from pipeline.context.foods import FoodAmount, FoodSums, FoodTotals
 from pipeline.context.palette import vitamin_class
 from pipeline.context.rows import integer, number, records, text
 from pipeline.context.studies import evidence_rank
@@ -164,25 +164,17 @@ def food_column(totals: FoodTotals, pick: FoodPick, index: CitationIndex) -> Foo
 
 
 def food_columns(
-    totals: Mapping[str, FoodTotals],
-    vitamins: Sequence[str],
-    n: int,
-    index: CitationIndex,
-    picks: dict[tuple[str, int], FoodPick] | None = None,
+    sums: FoodSums, vitamins: Sequence[str], n: int, index: CitationIndex
 ) -> tuple[FoodColumn, ...]:
     """Draw the top foods of every vitamin, in column order, picking each at most once.
 
     The picks depend on the vitamin and n alone and cost a pass over a large foods table,
-    so the chart's fitting, which renders many versions, keeps them in picks.
+    so the chart's fitting, which renders many versions, keeps them in the food sums' cache.
     """
-    picks = {} if picks is None else picks
-    columns = []
-    for vitamin in vitamins:
-        pick = picks.get((vitamin, n))
-        if pick is None:
-            pick = picks[(vitamin, n)] = pick_foods(totals[vitamin], n)
-        columns.append(food_column(totals[vitamin], pick, index))
-    return tuple(columns)
+    return tuple(
+        food_column(sums.totals(vitamin), sums.picked(vitamin, n, pick_foods), index)
+        for vitamin in vitamins
+    )
 
 
 def duration_text(weeks: float | None) -> str:

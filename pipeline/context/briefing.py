@@ -15,7 +15,7 @@ from pipeline.context.figures import (
     food_figure,
     forest_figure,
 )
-from pipeline.context.foods import BASIS_G, FoodRanking, rank_all
+from pipeline.context.foods import BASIS_G, FoodRanking, food_sums, rank_all
 from pipeline.context.roles import RoleCell, RoleRow, role_cells, role_matrix, role_rows
 from pipeline.context.studies import (
     ForestPanel,
@@ -235,7 +235,7 @@ def briefing_context(
     matrix = role_matrix(tables["vitamin_roles"], COLUMN_VITAMINS)
     cells = role_cells(matrix, index)
     roles_table = tabs.next("roles")
-    rankings = rank_all(tables["foods"], BRIEFING_TOP_FOODS, index)
+    rankings = rank_all(food_sums(tables), BRIEFING_TOP_FOODS, index)
     foods = tuple(FoodTable(r, tabs.next(f"foods-{r.vitamin.lower()}")) for r in rankings)
     groups = study_groups(tables["studies"], index, BRIEFING_STUDIES_PER_GROUP)
     studies = tuple(StudyTable(g, tabs.next(f"studies-{g.key}")) for g in groups)
@@ -285,7 +285,7 @@ def handout_context(
     index = CitationIndex(tables["sources"])
     severity = tables["cautions"]["severity"]
     warnings = cautions(tables["cautions"][severity == "warning"], index)
-    foods = rank_all(tables["foods"], HANDOUT_TOP_FOODS, index, per_100g=False)
+    foods = rank_all(food_sums(tables), HANDOUT_TOP_FOODS, index, per_100g=False)
     designs = Counter(tables["studies"]["design"].astype(object))
     return HandoutContext(
         meta=doc_meta(meta, settings),

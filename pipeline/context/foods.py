@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,8 @@ import pandas as pd
 from pipeline.context.citations import Citation, CitationIndex
 from pipeline.context.rows import number, records, text
 from pipeline.vocabulary import COLUMN_VITAMINS, CONFIDENCES, VITAMINS
+
+T = TypeVar("T")
 
 #: Grams the foods table's amounts refer to (its column is amount_per_100g).
 BASIS_G = 100.0
@@ -186,17 +189,52 @@ def _forms_codes(
     return result
 
 
-#: The last sums per vitamin: the documents of one build share them instead of summing a
-#: large table again. One slot per vitamin, so at most one old table is kept alive.
-_LAST: dict[str, FoodTotals] = {}
+class FoodSums:
+    """A cache of one foods table's sums per vitamin, made once and shared by every document.
+
+    A build keeps one on its job, so its documents do not sum a large table again; the chart's
+    fitting also keeps its food picks here, since every fitting try picks the same foods.
+    """
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        self._tables = tables
+        self._totals: dict[str, FoodTotals] = {}
+        self._picks: dict[tuple[str, int], object] = {}
+
+    @property
+    def foods(self) -> pd.DataFrame:
+        """Return the foods table, turned into a DataFrame on first use."""
+        return self._tables["foods"]
+
+    def totals(self, vitamin: str) -> FoodTotals:
+        """Return each food's summed amount of one vitamin, summing it on first use."""
+        if vitamin not in self._totals:
+            self._totals[vitamin] = _sum_foods(self.foods, vitamin)
+        return self._totals[vitamin]
+
+    def picked(self, vitamin: str, n: int, pick: Callable[[FoodTotals, int], T]) -> T:
+        """Return pick(totals, n) for a vitamin, computed once per vitamin and count."""
+        key = (vitamin, n)
+        if key not in self._picks:
+            self._picks[key] = pick(self.totals(vitamin), n)
+        return self._picks[key]  # type: ignore[return-value]
+
+    @property
+    def picks(self) -> tuple[tuple[str, int], ...]:
+        """Name the picks made so far, as (vitamin, count)."""
+        return tuple(self._picks)
+
+
+def food_sums(tables: Mapping[str, pd.DataFrame]) -> FoodSums:
+    """Return the sums a build shares for these tables, or a new cache of their foods table."""
+    shared = getattr(tables, "food_sums", None)
+    usable = isinstance(shared, FoodSums) and shared.foods is tables["foods"]
+    return shared if usable else FoodSums(tables)
 
 
 def food_totals(foods: pd.DataFrame, vitamin: str) -> FoodTotals:
-    """Return each food's summed amount of one vitamin, reusing the last sums of this table."""
-    last = _LAST.get(vitamin)
-    if last is None or last.foods is not foods:
-        _LAST[vitamin] = last = _sum_foods(foods, vitamin)
-    return last
+    """Return each food's summed amount of one vitamin in a foods table, uncached."""
+    return _sum_foods(foods, vitamin)
 
 
 def _sum_foods(foods: pd.DataFrame, vitamin: str) -> FoodTotals:
@@ -238,17 +276,17 @@ def _sum_foods(foods: pd.DataFrame, vitamin: str) -> FoodTotals:
     return FoodTotals(vitamin, frame, foods, rows[kept], positions[codes[kept]])
 
 
-def food_amounts(foods: pd.DataFrame, vitamin: str) -> list[FoodAmount]:
+def food_amounts(sums: FoodSums, vitamin: str) -> list[FoodAmount]:
     """Return every food's amount of one vitamin, zero amounts left out, uncited."""
-    totals = food_totals(foods, vitamin)
+    totals = sums.totals(vitamin)
     return totals.amounts(range(len(totals)), None)
 
 
 def rank_foods(
-    foods: pd.DataFrame, vitamin: str, top: int, index: CitationIndex, per_100g: bool = True
+    sums: FoodSums, vitamin: str, top: int, index: CitationIndex, per_100g: bool = True
 ) -> FoodRanking | None:
     """Return the top foods per serving (and per 100 g if asked), ordered per serving, cited."""
-    totals = food_totals(foods, vitamin)
+    totals = sums.totals(vitamin)
     if not len(totals):
         return None
     by_serving = totals.best("per_serving", top)
@@ -272,8 +310,8 @@ def rank_foods(
 
 
 def rank_all(
-    foods: pd.DataFrame, top: int, index: CitationIndex, per_100g: bool = True
+    sums: FoodSums, top: int, index: CitationIndex, per_100g: bool = True
 ) -> tuple[FoodRanking, ...]:
     """Rank the foods of every vitamin that has any, in K1, K2, D order."""
-    rankings = (rank_foods(foods, vitamin, top, index, per_100g) for vitamin in COLUMN_VITAMINS)
+    rankings = (rank_foods(sums, vitamin, top, index, per_100g) for vitamin in COLUMN_VITAMINS)
     return tuple(r for r in rankings if r is not None)

@@ -135,3 +135,20 @@ def test_a_document_writing_files_it_does_not_declare_fails(project: Settings) -
     with pytest.raises(BuildError, match=r"the one made one.txt; .* says it writes one.pdf"):
         build(project, wrong)
     assert not project.out_dir.joinpath("one.txt").exists()
+
+
+def test_the_documents_of_one_build_share_the_food_sums(project: Settings, tmp_path: Path) -> None:
+    """Each document sums a large foods table once per build, not once per document."""
+    from pipeline.context.foods import food_sums
+    from tests.support import copy_data
+
+    seen: list[object] = []
+
+    def remember(document: Document, tables, meta, settings: Settings) -> list[Artifact]:
+        seen.append(food_sums(tables))
+        return fake_producer(document, tables, meta, settings)
+
+    bundled = project.with_overrides(data_dir=copy_data(tmp_path / "bundled"))
+    build(bundled, fake_documents(remember), jobs=1)
+    assert len(seen) == 2
+    assert seen[0] is seen[1], "one cache on the job, used by both documents"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.context.briefing import briefing_context, handout_context
-from pipeline.context.foods import food_amounts
+from pipeline.context.foods import FoodSums, food_amounts
 from pipeline.dataset import load_meta
 from tests.support import (
     bundled_meta,
@@ -30,7 +30,7 @@ def test_foods_are_ranked_per_serving_from_the_data(ctx):
     foods = bundled_tables()["foods"]
     for table in ctx.foods:
         ranking = table.ranking
-        amounts = food_amounts(foods, ranking.vitamin)
+        amounts = food_amounts(FoodSums({"foods": foods}), ranking.vitamin)
         best = max(amounts, key=lambda a: a.per_serving)
         assert ranking.top_serving.food_id == best.food_id
         assert ranking.top_100g.per_100g == max(a.per_100g for a in amounts)
@@ -75,7 +75,7 @@ def test_forms_are_summed_and_a_total_row_stands_alone(tmp_path: Path):
             rows + _food_rows("test-summed", summed) + _food_rows("test-total", with_total)
         ),
     )
-    amounts = {a.food_id: a for a in food_amounts(tables_of(data)["foods"], "K2")}
+    amounts = {a.food_id: a for a in food_amounts(FoodSums(tables_of(data)), "K2")}
     assert amounts["test-summed"].per_100g == 40
     assert amounts["test-summed"].per_serving == 80
     assert amounts["test-summed"].confidence == "low", "the weakest confidence wins"

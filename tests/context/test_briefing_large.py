@@ -14,7 +14,7 @@ from pipeline.context.briefing import (
     handout_context,
 )
 from pipeline.context.citations import CitationIndex
-from pipeline.context.foods import BASIS_G, food_totals, rank_foods
+from pipeline.context.foods import BASIS_G, FoodSums, food_totals, rank_foods
 from pipeline.context.rows import records
 from pipeline.context.studies import GROUPS
 from tests.support import bundled_meta, settings, tables_of
@@ -56,7 +56,7 @@ def test_vectorised_ranks_match_a_brute_force_ranking(many_studies, vitamin) -> 
     expected = _brute_force_amounts(foods, vitamin)
     by_serving = sorted(expected, key=lambda f: (-expected[f][2], expected[f][0], f))
     by_100g = sorted(expected, key=lambda f: (-expected[f][1], expected[f][0], f))
-    ranking = rank_foods(foods, vitamin, 8, CitationIndex(many_studies["sources"]))
+    ranking = rank_foods(FoodSums(many_studies), vitamin, 8, CitationIndex(many_studies["sources"]))
     assert ranking is not None
     assert ranking.food_count == len(expected)
     shown = {f.food_id: f for f in ranking.foods}
@@ -136,4 +136,11 @@ def test_the_charts_tries_reuse_their_food_picks_and_cite_the_same(many_studies)
         fresh = build_chart_context(chart_data(many_studies), bundled_meta(), settings(), limits)
         assert reused.foods == fresh.foods
         assert reused.references == fresh.references
-    assert sorted(n for _, n in data.picks) == [4, 4, 4, 5, 5, 5]  # one pick per vitamin and count
+    assert sorted(n for _, n in data.foods.picks) == [
+        4,
+        4,
+        4,
+        5,
+        5,
+        5,
+    ]  # one pick per vitamin and count
