@@ -130,6 +130,7 @@ VITAMINS = Vocabulary(
             detail="menaquinones MK-4 to MK-13 · animal and fermented foods",
         ),
         Term("K1+K2", "Vitamins K1 and K2", prose="vitamins K1 and K2"),
+        Term("none", "Not a vitamin", prose="an exposure other than a vitamin"),
         Term("K2+D", "Vitamins K2 and D", prose="vitamins K2 and D"),
         Term(
             "D",
@@ -144,20 +145,23 @@ COLUMN_VITAMINS = ("K1", "K2", "D")
 CONFIDENCES = Vocabulary((Term("high", "High"), Term("medium", "Medium"), Term("low", "Low")))
 DESIGNS = Vocabulary(
     (
-        Term("animal", "Animal study"),
         Term("rct", "Randomised trial", short="RCT"),
-        Term(
-            "rct-secondary-analysis",
-            "Secondary analysis of a trial",
-            short="RCT, secondary analysis",
-        ),
-        Term("single-arm", "Single-arm study", short="Single-arm trial"),
-        Term("observational", "Observational study", short="Observational"),
+        Term("single-arm", "Single-arm trial (no control group)", short="Single-arm trial"),
+        Term("dose-response", "Dose-response study (no control group)", short="Dose-response"),
+        Term("pharmacokinetic", "Pharmacokinetic study", short="Pharmacokinetic"),
+        Term("cohort", "Cohort study", short="Cohort"),
+        Term("cross-sectional", "Cross-sectional study", short="Cross-sectional"),
+        Term("case-control", "Case-control study", short="Case-control"),
         Term("systematic-review", "Systematic review"),
         Term("meta-analysis", "Meta-analysis"),
+        Term("animal", "Animal study"),
         Term("protocol", "Protocol", short="Trial protocol"),
     )
 )
+#: Designs by the kind of evidence they give; the directions a result may take follow it.
+TRIAL_DESIGNS = frozenset({"rct", "single-arm", "dose-response", "pharmacokinetic"})
+OBSERVATIONAL_DESIGNS = frozenset({"cohort", "cross-sectional", "case-control"})
+REVIEW_DESIGNS = frozenset({"systematic-review", "meta-analysis"})
 ANALYSES = Vocabulary(
     (
         Term("primary", "Primary analysis"),
@@ -166,8 +170,6 @@ ANALYSES = Vocabulary(
         Term("post-hoc", "Post-hoc analysis", short="post-hoc"),
         Term("per-protocol", "Per-protocol analysis", short="per-protocol"),
         Term("pooled", "Pooled analysis"),
-        Term("cross-sectional", "Cross-sectional analysis"),
-        Term("prospective", "Prospective cohort"),
         Term("planned", "Planned, not yet reported"),
     )
 )
@@ -177,11 +179,55 @@ LIMITED_ANALYSES = frozenset({"secondary", "subgroup", "post-hoc", "per-protocol
 DIRECTIONS = Vocabulary(
     (
         Term("benefit", "Benefit", mark="✓"),
-        Term("null", "No clear effect", mark="="),
+        Term("no-clear-effect", "No clear effect", mark="="),
         Term("harm", "Harm", mark="✗"),
         Term("mixed", "Mixed", mark="±"),
         Term("pending", "Pending", mark="…"),
-        Term("unknown", "Not retrieved", mark="?"),
+        Term("favourable-association", "Favourable association", mark="+"),
+        Term("adverse-association", "Adverse association", mark="−"),
+        Term("no-association", "No association", mark="○"),
+        Term("marker-improved", "Marker improved", mark="◆"),
+        Term("marker-no-change", "Marker unchanged", mark="◇"),
+        Term("reported-not-verified", "Reported, not verified", mark="?"),
+    )
+)
+#: What a result may say, by the kind of evidence: an association is not an effect, and a
+#: change in a marker is not a clinical benefit.
+TRIAL_DIRECTIONS = ("benefit", "no-clear-effect", "harm", "mixed", "pending")
+ASSOCIATION_DIRECTIONS = ("favourable-association", "adverse-association", "no-association")
+MARKER_DIRECTIONS = ("marker-improved", "marker-no-change")
+#: A result whose numbers were not retrieved: it is shown, and counted nowhere.
+UNVERIFIED_DIRECTION = "reported-not-verified"
+#: Directions that claim an effect and so need an effect, a confidence interval or a p value.
+CLAIMED_DIRECTIONS = frozenset({"benefit", "harm"})
+OUTCOME_KINDS = Vocabulary(
+    (
+        Term("calcification", "Calcification"),
+        Term("stiffness", "Arterial stiffness"),
+        Term("clinical-events", "Clinical events"),
+        Term("bone", "Bone"),
+        Term("biomarker", "Biomarker", detail="a marker, not a clinical outcome"),
+        Term("safety", "Safety"),
+    )
+)
+BETTER = Vocabulary((Term("lower", "Lower is better"), Term("higher", "Higher is better")))
+#: GRADE certainty of a body of evidence; the mark is GRADE's circles.
+CERTAINTIES = Vocabulary(
+    (
+        Term("high", "High", prose="high", mark="●●●●"),
+        Term("moderate", "Moderate", prose="moderate", mark="●●●○"),
+        Term("low", "Low", prose="low", mark="●●○○"),
+        Term("very-low", "Very low", prose="very low", mark="●○○○"),
+    )
+)
+#: GRADE's reasons for rating the certainty down (outcomes.downgrades, ';'-separated).
+DOWNGRADES = Vocabulary(
+    (
+        Term("risk-of-bias", "Risk of bias", prose="risk of bias"),
+        Term("inconsistency", "Inconsistency", prose="inconsistency"),
+        Term("indirectness", "Indirectness", prose="indirectness"),
+        Term("imprecision", "Imprecision", prose="imprecision"),
+        Term("publication-bias", "Publication bias", prose="publication bias"),
     )
 )
 VERIFICATIONS = Vocabulary(
@@ -193,18 +239,24 @@ VERIFICATIONS = Vocabulary(
 )
 SOURCE_KINDS = Vocabulary(
     (
-        Term("trial", "Randomised trial"),
-        Term("trial-secondary-analysis", "Secondary analysis of a trial"),
+        Term("randomised-trial", "Randomised trial"),
+        Term("trial-secondary-analysis", "Secondary analysis of a randomised trial"),
+        Term("single-arm-trial", "Single-arm trial (no control group)"),
+        Term("dose-response-study", "Dose-response study (no control group)"),
+        Term("pharmacokinetic-study", "Pharmacokinetic study"),
+        Term("cohort", "Cohort study"),
+        Term("cross-sectional", "Cross-sectional study"),
+        Term("case-control", "Case-control study"),
         Term("animal-study", "Animal study"),
-        Term("observational-study", "Observational study"),
         Term("systematic-review", "Systematic review"),
         Term("meta-analysis", "Meta-analysis"),
         Term("narrative-review", "Narrative review"),
+        Term("protocol", "Trial protocol"),
         Term("fact-sheet", "Fact sheet"),
         Term("food-database", "Food composition database"),
         Term("reference-values", "Reference values"),
-        Term("protocol", "Trial protocol"),
-        Term("pharmacokinetic-study", "Pharmacokinetic study"),
+        Term("popular-article", "Popular article"),
+        Term("evidence-assessment", "Evidence assessment by the k2brief editors"),
     )
 )
 SEVERITIES = Vocabulary((Term("warning", "Warning"), Term("caution", "Caution")))
@@ -223,6 +275,10 @@ FIELDS = {
     "studies.analysis": ANALYSES,
     "studies.vitamin": VITAMINS,
     "studies.direction": DIRECTIONS,
+    "outcomes.outcome_kind": OUTCOME_KINDS,
+    "outcomes.better": BETTER,
+    "outcomes.direction": DIRECTIONS,
+    "outcomes.certainty": CERTAINTIES,
     "doses.vitamin": VITAMINS,
     "intakes.vitamin": VITAMINS,
     "intakes.measure": MEASURES,

@@ -22,7 +22,7 @@ fineli-2024|food-database|Finnish Institute for Health and Welfare|Fineli food c
 database|THL|2024|https://fineli.fi/
 nevo-2023|food-database|RIVM|Dutch food composition database NEVO|RIVM|2023|\
 https://nevo-online.rivm.nl/
-fu-2017|observational-study|Fu X, Harshman SG, Shen X, et al.|Multiple vitamin K forms exist \
+fu-2017|food-database|Fu X, Harshman SG, Shen X, et al.|Multiple vitamin K forms exist \
 in dairy foods|Current Developments in Nutrition|2017|https://doi.org/10.3945/cdn.117.000638
 vermeer-2018-k2-review|narrative-review|Vermeer C, Raes J, van 't Hoofd C, et al.|\
 Menaquinone content of cheese|Nutrients|2018|https://www.mdpi.com/

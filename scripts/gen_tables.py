@@ -107,15 +107,17 @@ def write_table(path: Path, header: tuple[str, ...], table: Table) -> list[Findi
 
 
 DESIGNS = {  # design: (source kind, analyses it may report, weight)
-    "rct": ("trial", ("primary", "secondary", "subgroup", "per-protocol"), 0.35),
-    "rct-secondary-analysis": ("trial-secondary-analysis", ("secondary", "post-hoc"), 0.15),
-    "single-arm": ("trial", ("primary",), 0.05),
-    "observational": ("observational-study", ("cross-sectional", "prospective"), 0.2),
+    "rct": ("randomised-trial", ("primary", "secondary", "subgroup", "per-protocol"), 0.35),
+    "single-arm": ("single-arm-trial", ("primary",), 0.05),
+    "dose-response": ("dose-response-study", ("primary",), 0.05),
+    "cohort": ("cohort", ("primary",), 0.15),
+    "cross-sectional": ("cross-sectional", ("primary",), 0.1),
     "animal": ("animal-study", ("primary",), 0.1),
     "meta-analysis": ("meta-analysis", ("pooled",), 0.05),
-    "systematic-review": ("systematic-review", ("pooled",), 0.05),
+    "systematic-review": ("systematic-review", ("pooled",), 0.1),
     "protocol": ("protocol", ("planned",), 0.05),
 }
+OBSERVATIONAL = ("cohort", "cross-sectional")
 DOSE_FORMS = {  # study vitamin: the (vitamin, form, µg/day) rows a trial gives
     "K1": [("K1", "phylloquinone", "500")],
     "K2": [("K2", "MK-7", "360")],
@@ -124,7 +126,7 @@ DOSE_FORMS = {  # study vitamin: the (vitamin, form, µg/day) rows a trial gives
     "K2+D": [("K2", "MK-7", "720"), ("D", "D3", "25")],
     "K1+K2": [("K1", "phylloquinone", "500"), ("K2", "MK-4", "45000")],
 }
-NO_DOSES = ("observational", "meta-analysis", "systematic-review")
+NO_DOSES = ("cohort", "cross-sectional", "meta-analysis", "systematic-review")
 AUTHORS = ("Knapen", "Schurgers", "Diederichsen", "Brandenburg", "Shea", "Zwakenberg")
 POPULATIONS = (
     "Postmenopausal women aged 55-65 y, healthy, community-dwelling",
@@ -132,15 +134,23 @@ POPULATIONS = (
     "Adults on haemodialysis with coronary artery calcification",
     "Older adults with type 2 diabetes and peripheral arterial disease",
 )
-OUTCOMES = (
-    "Change in coronary artery calcification score (Agatston units)",
-    "Carotid-femoral pulse wave velocity",
-    "Aortic valve calcification progression",
-    "Plasma dephospho-uncarboxylated matrix Gla protein (dp-ucMGP)",
+OUTCOMES = (  # outcome_id, the outcome as a study row names it, kind
+    ("coronary", "Change in coronary artery calcification score (Agatston units)", "calcification"),
+    ("stiffness", "Carotid-femoral pulse wave velocity", "stiffness"),
+    ("valve", "Aortic valve calcification progression", "calcification"),
 )
+#: A result's direction in the words its design allows: an association is not an effect.
+WORDS = {
+    "trial": {"benefit": "benefit", "null": "no-clear-effect", "harm": "harm"},
+    "observational": {
+        "benefit": "favourable-association",
+        "null": "no-association",
+        "harm": "adverse-association",
+    },
+}
 
 
-def _result(rng: np.random.Generator) -> Row:
+def _result(rng: np.random.Generator, design: str) -> Row:
     """Return an effect with its interval, p value and direction, all consistent."""
     effect, half = int(rng.integers(-80, 80)), int(rng.integers(5, 50))  # tenths, so exact
     spans_zero = effect - half <= 0 <= effect + half
@@ -151,7 +161,9 @@ def _result(rng: np.random.Generator) -> Row:
         "ci_low": f"{(effect - half) / 10:.1f}",
         "ci_high": f"{(effect + half) / 10:.1f}",
         "p_value": f"{p_value:.3f}",
-        "direction": "null" if spans_zero else ("benefit" if effect < 0 else "harm"),
+        "direction": WORDS["observational" if design in OBSERVATIONAL else "trial"][
+            "null" if spans_zero else ("benefit" if effect < 0 else "harm")
+        ],
     }
 
 
@@ -172,12 +184,36 @@ def _study(i: int, rng: np.random.Generator) -> Row:
         "vitamin": vitamin,
         "dose": " + ".join(f"{form} {dose} µg/day" for _, form, dose in DOSE_FORMS[vitamin]),
         "duration_weeks": str(int(rng.choice([12, 26, 52, 104]))),
-        "outcome": str(rng.choice(OUTCOMES)),
+        "outcome": OUTCOMES[i % len(OUTCOMES)][1],
         "result": "Synthetic result: progression compared between groups at end of follow-up.",
         "seed_claim": "" if i % 7 else "A seed document calls this result proof.",
         "source_id": study_id,
-        **({"direction": "pending"} if design == "protocol" else _result(rng)),
+        "outcome_id": OUTCOMES[i % len(OUTCOMES)][0],
+        "funding": "",
+        **({"direction": "pending"} if design == "protocol" else _result(rng, design)),
     }
+
+
+def outcomes() -> list[Row]:
+    """Return the outcomes the generated studies report, each with a certainty and its reason."""
+    return [
+        {
+            "outcome_id": outcome_id,
+            "intervention": "Vitamin K or D supplements",
+            "comparator": "placebo",
+            "population": "adults in synthetic trials",
+            "outcome": text,
+            "outcome_kind": kind,
+            "better": "lower",
+            "direction": "mixed",
+            "certainty": "low",
+            "downgrades": "inconsistency;imprecision",
+            "certainty_note": "Synthetic benchmark outcome.",
+            "effect_summary": "not pooled",
+            "source_id": fixed.base_sources()[0]["source_id"],
+        }
+        for outcome_id, text, kind in OUTCOMES
+    ]
 
 
 def _study_source(study: Row) -> Row:
@@ -271,6 +307,7 @@ def small_tables(m: int, seed: int, plant_errors: bool) -> list[Table]:
         sources,
         Table("forms", fixed.forms()),
         Table("vitamin_roles", fixed.vitamin_roles()),
+        Table("outcomes", outcomes()),
         studies,
         doses,
         Table("intakes", fixed.intakes()),

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from pipeline.arrow import mask, null
 from pipeline.load.read import Where, read_table
 from pipeline.report import Finding, Report, Task, make_report
+from pipeline.validate import evidence  # noqa: F401 - registers the evidence model's rules
 from pipeline.validate.keys import foreign_key_findings, key_findings
 from pipeline.validate.rules import RULES, Rule
 from pipeline.validate.schema import PACKAGE_FILE, Package, load_package

@@ -27,6 +27,7 @@ STUDY_COVERS = {  # a study's vitamin -> the vitamins its doses may be of
     "D": ("D",),
     "K2+D": ("K2", "D"),
     "K1+K2": ("K1", "K2"),
+    "none": (),
 }
 
 

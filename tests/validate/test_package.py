@@ -46,6 +46,7 @@ def test_typed_tables_follow_the_schema(make_package) -> None:
         "forms",
         "foods",
         "vitamin_roles",
+        "outcomes",
         "studies",
         "doses",
         "intakes",
