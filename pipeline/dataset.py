@@ -24,6 +24,8 @@ class DatasetMeta:
     k2brief_version: str
     #: Each data file's name and SHA-256, so a document can name just the files it used.
     files: tuple[tuple[str, str], ...] = ()
+    #: The date up to which the evidence was searched (the package's evidence_searched_to).
+    evidence_searched_to: str | None = None
 
     def limited_to(self, names: Iterable[str]) -> DatasetMeta:
         """Return this meta with the hash taken over the named data files only."""
@@ -54,6 +56,7 @@ class Dataset:
     title: str
     version: str
     created: str | None
+    evidence_searched_to: str | None
     #: Each resource's name and its path relative to data_dir, as the descriptor gives them.
     resources: tuple[tuple[str, str], ...]
     #: Each data file's path relative to data_dir and its SHA-256: the descriptor first.
@@ -66,7 +69,7 @@ class Dataset:
         try:
             raw = path.read_bytes()
         except OSError:
-            return cls(data_dir, "", "0", None, (), ())
+            return cls(data_dir, "", "0", None, None, (), ())
         descriptor = _parse(raw)
         resources = _resources(descriptor)
         files = [(DESCRIPTOR, hashlib.sha256(raw).hexdigest())]
@@ -78,6 +81,7 @@ class Dataset:
             title=str(descriptor.get("title", "")),
             version=str(descriptor.get("version", "0")),
             created=_text(descriptor.get("created")),
+            evidence_searched_to=_text(descriptor.get("evidence_searched_to")),
             resources=resources,
             files=tuple(files),
         )
@@ -108,6 +112,7 @@ class Dataset:
             sha256=_combined(files),
             k2brief_version=__version__,
             files=files,
+            evidence_searched_to=self.evidence_searched_to,
         )
 
 

@@ -65,7 +65,7 @@ REGISTRY: tuple[Document, ...] = (
     Document(
         name="handout",
         template="handout.html.j2",
-        tables=("sources", "cautions", "foods", "studies"),
+        tables=("sources", "cautions", "foods", "outcomes", "studies"),
         produce="pipeline.documents:produce_handout",
         outputs=("handout.pdf", "handout.html"),
         # A sheet to hand over: it must fit on both sides of one page.
@@ -74,7 +74,7 @@ REGISTRY: tuple[Document, ...] = (
     Document(
         name="comparison-chart",
         template="comparison-chart.html.j2",
-        tables=("sources", "vitamin_roles", "cautions", "foods", "studies"),
+        tables=("sources", "vitamin_roles", "cautions", "foods", "outcomes", "studies"),
         produce="pipeline.chart.produce:produce_chart",
         outputs=("comparison-chart.pdf", "comparison-chart.svg", "comparison-chart.png"),
         max_pages=1,

@@ -273,7 +273,7 @@ def build_chart_context(
     rows = role_rows(data.roles, index, limits)
     cautions = chart_cautions(tables["cautions"], index)
     foods = food_columns(data.foods, COLUMN_VITAMINS, limits.foods, index)
-    studies, total = key_studies(tables["studies"], limits.studies, index)
+    studies, total = key_studies(tables["studies"], tables["outcomes"], limits.studies, index)
     paper = PAPERS[settings.paper]
     width, height = paper.height_mm, paper.width_mm  # landscape
     return ChartContext(

@@ -17,6 +17,7 @@ from pipeline.vocabulary import (
     DESIGNS,
     DIRECTIONS,
     LIMITED_ANALYSES,
+    UNVERIFIED_DIRECTION,
     VITAMINS,
 )
 
@@ -27,6 +28,9 @@ T = TypeVar("T")
 
 #: The study strip follows the columns: K1, K2, D, then studies of vitamin K as a whole.
 STUDY_COLUMNS = {"K1": 0, "K2": 1, "K2+D": 1, "D": 2, "K": 3, "K1+K2": 3}
+#: The outcomes the chart's study cards are about: the arteries themselves, not markers,
+#: bone, events or safety.
+CARD_KINDS = ("calcification", "stiffness")
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,7 @@ def study_card(row: dict[str, object], index: CitationIndex) -> StudyCard:
     """Turn a studies row into a card, citing its source."""
     design, analysis = str(row["design"]), str(row["analysis"])
     direction = str(row["direction"])
-    drawn = direction if direction in DIRECTIONS else "unknown"
+    drawn = direction if direction in DIRECTIONS else UNVERIFIED_DIRECTION
     year = integer(row["year"])
     return StudyCard(
         name=text(row["short_name"]) or "",
@@ -220,14 +224,22 @@ def study_card(row: dict[str, object], index: CitationIndex) -> StudyCard:
 
 
 def key_studies(
-    studies: pd.DataFrame, n: int, index: CitationIndex
+    studies: pd.DataFrame, outcomes: pd.DataFrame, n: int, index: CitationIndex
 ) -> tuple[tuple[StudyCard, ...], int]:
-    """Pick n key studies: one result per publication and vitamin, its main analysis first.
+    """Pick n key studies on calcification or stiffness: one result per publication and vitamin.
 
-    Selection looks at design and analysis only, never at the direction of the result,
-    so null results are shown as readily as positive ones.
+    Selection looks at the outcome, design and analysis only, never at the direction of the
+    result, so null results are shown as readily as positive ones. A result whose numbers
+    could not be checked counts nowhere, so it gets no card.
     """
-    rows = records(studies)
+    kinds = dict(zip(outcomes["outcome_id"], outcomes["outcome_kind"], strict=True))
+    rows = [
+        r
+        for r in records(studies)
+        if kinds.get(r["outcome_id"]) in CARD_KINDS
+        and r["direction"] != UNVERIFIED_DIRECTION
+        and r["vitamin"] in STUDY_COLUMNS
+    ]
 
     def rank(row: dict[str, object]) -> tuple:
         design, analysis = str(row["design"]), str(row["analysis"])

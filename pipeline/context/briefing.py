@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,14 +16,13 @@ from pipeline.context.figures import (
     forest_figure,
 )
 from pipeline.context.foods import BASIS_G, FoodRanking, food_sums, rank_all
+from pipeline.context.outcomes import OutcomeRow, key_outcomes, outcome_rows
 from pipeline.context.roles import RoleCell, RoleRow, role_cells, role_matrix, role_rows
 from pipeline.context.studies import (
     ForestPanel,
     StudyGroup,
-    TrialTally,
     forest_panels,
     study_groups,
-    trial_tally,
 )
 from pipeline.context.tables import (
     Caution,
@@ -38,7 +37,7 @@ from pipeline.context.tables import (
     intakes,
 )
 from pipeline.settings import PAPERS
-from pipeline.vocabulary import COLUMN_VITAMINS
+from pipeline.vocabulary import COLUMN_VITAMINS, OBSERVATIONAL_DESIGNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,11 +54,15 @@ BRIEFING_TOP_FOODS = 8
 #: The briefing stays the same length however much data there is: each summary-of-findings
 #: table shows its strongest studies, the effects figure its strongest effects per panel,
 #: and uncited sources are listed only while they are few.
-BRIEFING_STUDIES_PER_GROUP = 12
+#: Enough to show every study of the bundled data; a package of thousands stays bounded.
+BRIEFING_STUDIES_PER_GROUP = 50
+#: The outcomes the key points state, most certain first; the handout states fewer.
+KEY_OUTCOMES = 5
+HANDOUT_KEY_OUTCOMES = 3
 FOREST_PER_PANEL = 12
 FURTHER_SOURCES_LISTED = 30
 CHART_TOP_FOODS = 6
-HANDOUT_TOP_FOODS = 5
+HANDOUT_TOP_FOODS = 4
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,11 @@ class BriefingContext:
     food_figure: FoodFigure
     top_foods: int
     basis_g: float
+    outcomes: tuple[OutcomeRow, ...]
+    outcomes_table: Numbered
+    key_outcomes: tuple[OutcomeRow, ...]
+    evidence_searched_to: str | None
     studies: tuple[StudyTable, ...]
-    tally: TrialTally
     forest: tuple[ForestPanel, ...]
     forest_figure: ForestFigure | None
     contributors: tuple[Contributor, ...]
@@ -166,7 +172,7 @@ class HandoutContext:
     warnings: tuple[Caution, ...]
     other_cautions: tuple[Caution, ...]
     foods: tuple[FoodRanking, ...]
-    tally: TrialTally
+    key_outcomes: tuple[OutcomeRow, ...]
     animal_studies: int
     observational_studies: int
     references: tuple[Reference, ...]
@@ -237,6 +243,8 @@ def briefing_context(
     roles_table = tabs.next("roles")
     rankings = rank_all(food_sums(tables), BRIEFING_TOP_FOODS, index)
     foods = tuple(FoodTable(r, tabs.next(f"foods-{r.vitamin.lower()}")) for r in rankings)
+    outcomes_table = tabs.next("outcomes")
+    outcomes = outcome_rows(tables["outcomes"], tables["studies"], index)
     groups = study_groups(tables["studies"], index, BRIEFING_STUDIES_PER_GROUP)
     studies = tuple(StudyTable(g, tabs.next(f"studies-{g.key}")) for g in groups)
     panels = forest_panels(groups, FOREST_PER_PANEL)
@@ -252,8 +260,11 @@ def briefing_context(
         food_figure=food_figure(rankings, CHART_TOP_FOODS, figs.next("foods"), meta),
         top_foods=BRIEFING_TOP_FOODS,
         basis_g=BASIS_G,
+        outcomes=outcomes,
+        outcomes_table=outcomes_table,
+        key_outcomes=key_outcomes(outcomes, KEY_OUTCOMES),
+        evidence_searched_to=meta.evidence_searched_to,
         studies=studies,
-        tally=trial_tally(tables["studies"]),
         forest=panels,
         forest_figure=forest_figure(panels, figs.next("effects"), meta) if panels else None,
         contributors=contributors(tables["contributors"], index),
@@ -286,17 +297,27 @@ def handout_context(
     severity = tables["cautions"]["severity"]
     warnings = cautions(tables["cautions"][severity == "warning"], index)
     foods = rank_all(food_sums(tables), HANDOUT_TOP_FOODS, index, per_100g=False)
-    designs = Counter(tables["studies"]["design"].astype(object))
+    # The handout cites no study, so its outcome rows number their citations apart.
+    outcomes = outcome_rows(
+        tables["outcomes"], tables["studies"], CitationIndex(tables["sources"]), plain=True
+    )
+    studies = tables["studies"]
     return HandoutContext(
         meta=doc_meta(meta, settings),
         warnings=warnings,
         other_cautions=cautions(tables["cautions"][severity != "warning"], index),
         foods=foods,
-        tally=trial_tally(tables["studies"]),
-        animal_studies=designs["animal"],
-        observational_studies=designs["observational"],
+        key_outcomes=key_outcomes(outcomes, HANDOUT_KEY_OUTCOMES),
+        animal_studies=_studies_of(studies, {"animal"}),
+        observational_studies=_studies_of(studies, OBSERVATIONAL_DESIGNS),
         references=index.references(),
     )
+
+
+def _studies_of(studies: pd.DataFrame, designs: Iterable[str]) -> int:
+    """Count the studies (sources, not result rows) of the given designs."""
+    chosen = studies["design"].astype(object).isin(list(designs))
+    return int(studies.loc[chosen, "source_id"].nunique())
 
 
 def as_template_vars(context: BriefingContext | HandoutContext) -> dict[str, object]:

@@ -5,11 +5,16 @@ from __future__ import annotations
 #: Shape carries direction as well as fill colour (--marker-<direction> in base.css).
 DIRECTION_SHAPES = {
     "benefit": "circle",
-    "null": "square",
+    "no-clear-effect": "square",
     "harm": "triangle",
     "mixed": "diamond",
     "pending": "circle",
-    "unknown": "circle",
+    "favourable-association": "circle",
+    "adverse-association": "triangle",
+    "no-association": "square",
+    "marker-improved": "diamond",
+    "marker-no-change": "square",
+    "reported-not-verified": "circle",
 }
 
 

@@ -16,50 +16,41 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-CERTAINTIES = ("high", "moderate", "low", "very-low")
-CERTAINTY_LABELS = {"high": "High", "moderate": "Moderate", "low": "Low", "very-low": "Very low"}
-CERTAINTY_SYMBOLS = {"high": "⊕⊕⊕⊕", "moderate": "⊕⊕⊕◯", "low": "⊕⊕◯◯", "very-low": "⊕◯◯◯"}
-
-DOWNGRADE_REASONS = (
-    "risk-of-bias",
-    "inconsistency",
-    "indirectness",
-    "imprecision",
-    "publication-bias",
+from pipeline.vocabulary import (
+    ASSOCIATION_DIRECTIONS,
+    DOWNGRADES,
+    MARKER_DIRECTIONS,
+    UNVERIFIED_DIRECTION,
 )
-DOWNGRADE_LABELS = {
-    "risk-of-bias": "risk of bias",
-    "inconsistency": "inconsistency",
-    "indirectness": "indirectness",
-    "imprecision": "imprecision",
-    "publication-bias": "publication bias",
-}
-
-TRIAL_DIRECTIONS = ("benefit", "no-clear-effect", "harm", "mixed", "pending")
-OBSERVATIONAL_DIRECTIONS = ("favourable-association", "adverse-association", "no-association")
-MARKER_DIRECTIONS = ("marker-improved", "marker-no-change")
-DIRECTIONS = (
-    *TRIAL_DIRECTIONS,
-    *OBSERVATIONAL_DIRECTIONS,
-    *MARKER_DIRECTIONS,
-    "reported-not-verified",
+from pipeline.vocabulary import (
+    CERTAINTIES as CERTAINTY_TERMS,
 )
+from pipeline.vocabulary import (
+    DIRECTIONS as DIRECTION_TERMS,
+)
+
+CERTAINTIES = CERTAINTY_TERMS.codes
+DOWNGRADE_REASONS = DOWNGRADES.codes
+OBSERVATIONAL_DIRECTIONS = ASSOCIATION_DIRECTIONS
+DIRECTIONS = DIRECTION_TERMS.codes
 
 # GRADE 26: the hedge carries the certainty; high certainty states the effect plainly.
 _HEDGES = {"high": "", "moderate": "probably", "low": "may"}
 _NO_DIFFERENCE = "result in little to no difference in"
-_NOT_CAUSAL = "does not show that the intake causes a difference"
+_NOT_CAUSAL = "an association, which does not show that one causes the other"
+# An association is stated in the present tense, hedged like an effect.
+_ASSOCIATED = {"high": "are", "moderate": "are probably", "low": "may be"}
 _MARKER_CAVEAT = "a change in a marker is not a clinical benefit in itself"
 
 
 def certainty_label(certainty: str) -> str:
     """Return the reader's name for a certainty code, e.g. "Very low"."""
-    return CERTAINTY_LABELS[_checked(certainty, CERTAINTIES, "certainty")]
+    return CERTAINTY_TERMS.label(_checked(certainty, CERTAINTIES, "certainty"))
 
 
 def certainty_symbols(certainty: str) -> str:
-    """Return the GRADE circles for a certainty code, e.g. "⊕⊕◯◯" for low."""
-    return CERTAINTY_SYMBOLS[_checked(certainty, CERTAINTIES, "certainty")]
+    """Return the GRADE circles for a certainty code, e.g. "●●○○" for low."""
+    return CERTAINTY_TERMS.term(_checked(certainty, CERTAINTIES, "certainty")).mark
 
 
 def downgrade_text(reasons: Sequence[str]) -> str:
@@ -68,7 +59,7 @@ def downgrade_text(reasons: Sequence[str]) -> str:
         raise TypeError(f'reasons must be a sequence of codes, not the string "{reasons}"')
     labels: list[str] = []
     for reason in reasons:
-        label = DOWNGRADE_LABELS[_checked(reason, DOWNGRADE_REASONS, "downgrade reason")]
+        label = DOWNGRADES.prose(_checked(reason, DOWNGRADE_REASONS, "downgrade reason"))
         if label not in labels:
             labels.append(label)
     return f"Rated down for {_join(labels)}." if labels else ""
@@ -89,13 +80,13 @@ def effect_statement(
     x, y = _phrase(intervention, "intervention"), _phrase(outcome, "outcome")
     if direction == "pending":
         return f"Trials of {x} on {y} have not yet reported."
-    if direction == "reported-not-verified":
+    if direction == UNVERIFIED_DIRECTION:
         return (
             f"A result for {x} on {y} was reported, but its numbers could not be checked, "
             "so it is not counted here."
         )
     if direction in OBSERVATIONAL_DIRECTIONS:
-        return _association(x, y, certainty, direction, outcome_is_good)
+        return _association(x, y, certainty, direction, outcome_is_good, singular)
     if direction in MARKER_DIRECTIONS:
         return _marker(x, y, certainty, direction, outcome_is_good, singular)
     if certainty == "very-low":
@@ -113,17 +104,22 @@ def effect_statement(
     return _sentence(x, _verb(verbs[direction, outcome_is_good], certainty, singular), y)
 
 
-def _association(x: str, y: str, certainty: str, direction: str, outcome_is_good: bool) -> str:
+def _association(
+    x: str, y: str, certainty: str, direction: str, outcome_is_good: bool, singular: bool
+) -> str:
     """Describe what observational studies found without a causal verb."""
     if certainty == "very-low":
         return f"The evidence from observational studies on {x} and {y} is very uncertain."
-    have = " ".join(filter(None, (_HEDGES[certainty], "have")))
-    people = f"In observational studies, people with a higher intake of {x} {have}"
+    verb = _ASSOCIATED[certainty]
+    if singular:
+        verb = verb.replace("are", "is")
     if direction == "no-association":
-        return f"{people} about the same {y} as others (which does not rule out an effect)."
+        verb = verb.replace("may be", "may not be") if certainty == "low" else f"{verb} not"
+        return f"In observational studies, {x} {verb} associated with {y}."
     # Favourable means less of an unwanted outcome, or more of a wanted one.
     less = (direction == "favourable-association") != outcome_is_good
-    return f"{people} {'less' if less else 'more'} {y} (an association; it {_NOT_CAUSAL})."
+    amount = "less" if less else "more"
+    return f"In observational studies, {x} {verb} associated with {amount} {y} ({_NOT_CAUSAL})."
 
 
 def _marker(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -16,9 +15,12 @@ from pipeline.vocabulary import ANALYSES, DESIGNS, DIRECTIONS, LIMITED_ANALYSES
 # Group key, designs it holds, heading; the order is the order of the tables.
 GROUPS = (
     ("trials", ("rct",), "Randomised controlled trials"),
-    ("secondary", ("rct-secondary-analysis",), "Secondary analyses of trials"),
-    ("single-arm", ("single-arm",), "Single-arm studies"),
-    ("observational", ("observational",), "Observational studies"),
+    (
+        "uncontrolled",
+        ("single-arm", "dose-response", "pharmacokinetic"),
+        "Trials without a control group",
+    ),
+    ("observational", ("cohort", "case-control", "cross-sectional"), "Observational studies"),
     ("animal", ("animal",), "Animal studies"),
     ("reviews", ("systematic-review", "meta-analysis"), "Systematic reviews and meta-analyses"),
     ("protocols", ("protocol",), "Trials under way (protocols)"),
@@ -31,17 +33,18 @@ DESIGN_RANK = (
     "meta-analysis",
     "systematic-review",
     "rct",
-    "rct-secondary-analysis",
     "single-arm",
-    "observational",
+    "dose-response",
+    "pharmacokinetic",
+    "cohort",
+    "case-control",
+    "cross-sectional",
     "animal",
     "protocol",
 )
 ANALYSIS_RANK = (
     "primary",
     "pooled",
-    "prospective",
-    "cross-sectional",
     "secondary",
     "per-protocol",
     "subgroup",
@@ -108,28 +111,6 @@ class StudyGroup:
     def omitted(self) -> int:
         """Return how many of the group's studies the table leaves out."""
         return self.total - len(self.rows)
-
-
-@dataclass(frozen=True)
-class DirectionCount:
-    """How many results went one way."""
-
-    direction: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class TrialTally:
-    """What the randomised trials' primary analyses found, and what limited analyses add."""
-
-    primary: int
-    directions: tuple[DirectionCount, ...]
-    limited_benefits: int
-
-    def count(self, direction: str) -> int:
-        """Return how many primary results went the given way."""
-        return sum(d.count for d in self.directions if d.direction == direction)
 
 
 @dataclass(frozen=True)
@@ -245,23 +226,6 @@ def study_groups(
     return tuple(groups)
 
 
-def trial_tally(studies: pd.DataFrame) -> TrialTally:
-    """Count the trials' primary results by direction, and the benefits only limited analyses saw.
-
-    Counted over every study in the data, not only those a table shows.
-    """
-    design = studies["design"].astype(object)
-    analysis = studies["analysis"].astype(object)
-    direction = studies["direction"].astype(object)
-    primary = Counter(direction[(design == "rct") & (analysis == "primary")])
-    limited = design.str.startswith("rct") & analysis.isin(LIMITED_ANALYSES)
-    limited_benefits = int((limited & (direction == "benefit")).sum())
-    directions = tuple(
-        DirectionCount(d, DIRECTIONS.label(d), primary[d]) for d in DIRECTIONS.codes if primary[d]
-    )
-    return TrialTally(sum(primary.values()), directions, limited_benefits)
-
-
 def _is_ratio(unit: str) -> bool:
     """Tell whether an effect is a ratio (OR, RR, HR), whose line of no effect is 1, not 0."""
     words = unit.replace(",", " ").replace("(", " ").replace(")", " ").split()
@@ -271,7 +235,7 @@ def _is_ratio(unit: str) -> bool:
 def forest_panels(
     groups: tuple[StudyGroup, ...], per_panel: int | None = None
 ) -> tuple[ForestPanel, ...]:
-    """Collect effects with confidence limits: ratios share a panel, other units one each.
+    """Collect comparable effects with intervals: ratios share a panel, other units one each.
 
     With per_panel set, a panel shows only its strongest effects, in table order.
     """
@@ -281,7 +245,10 @@ def forest_panels(
             if row.has_ci and row.effect_unit:
                 key = RATIO_PANEL if _is_ratio(row.effect_unit) else row.effect_unit
                 by_unit.setdefault(key, []).append(row)
-    units = sorted(by_unit, key=lambda u: (-len(by_unit[u]), u))
+    # One effect alone has nothing to be compared with; the tables show it.
+    units = sorted(
+        (u for u in by_unit if len(by_unit[u]) >= 2), key=lambda u: (-len(by_unit[u]), u)
+    )
     return tuple(
         ForestPanel(u, u == RATIO_PANEL, _strongest_effects(by_unit[u], per_panel), len(by_unit[u]))
         for u in units

@@ -75,6 +75,7 @@ def _studies(directions: list[str]) -> pd.DataFrame:
             "dose": "MK-7 180 µg daily",
             "duration_weeks": 52.0,
             "outcome": "CAC progression",
+            "outcome_id": "cac",
             "direction": direction,
             "source_id": f"src-{i}",
         }
@@ -83,11 +84,14 @@ def _studies(directions: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+OUTCOMES = pd.DataFrame({"outcome_id": ["cac", "bone"], "outcome_kind": ["calcification", "bone"]})
+
+
 def _sources(n: int) -> pd.DataFrame:
     rows = [
         {
             "source_id": f"src-{i}",
-            "kind": "trial",
+            "kind": "randomised-trial",
             "authors": "Author A",
             "title": "T",
             "container": "J",
@@ -104,19 +108,42 @@ def _sources(n: int) -> pd.DataFrame:
 
 
 def test_key_studies_never_depend_on_the_direction_of_the_result():
-    benefit_first = ["benefit", "benefit", "null", "null", "benefit", "null"]
-    null_first = ["null", "null", "benefit", "benefit", "null", "benefit"]
+    benefit_first = [
+        "benefit",
+        "benefit",
+        "no-clear-effect",
+        "no-clear-effect",
+        "benefit",
+        "no-clear-effect",
+    ]
+    null_first = [
+        "no-clear-effect",
+        "no-clear-effect",
+        "benefit",
+        "benefit",
+        "no-clear-effect",
+        "benefit",
+    ]
     picks = []
     for directions in (benefit_first, null_first):
-        cards, total = key_studies(_studies(directions), 3, CitationIndex(_sources(6)))
+        cards, total = key_studies(_studies(directions), OUTCOMES, 3, CitationIndex(_sources(6)))
         assert total == 6
         picks.append([card.name for card in cards])
     assert picks[0] == picks[1]
 
 
 def test_key_studies_keep_one_result_per_publication_its_main_analysis():
-    table = _studies(["null", "benefit"])
+    table = _studies(["no-clear-effect", "benefit"])
     table.loc[1, ["source_id", "analysis"]] = ["src-0", "subgroup"]
-    cards, total = key_studies(table, 8, CitationIndex(_sources(2)))
+    cards, total = key_studies(table, OUTCOMES, 8, CitationIndex(_sources(2)))
     assert total == 1
-    assert [(c.name, c.direction, c.analysis) for c in cards] == [("Trial 0", "null", "")]
+    assert [(c.name, c.direction, c.analysis) for c in cards] == [
+        ("Trial 0", "no-clear-effect", "")
+    ]
+
+
+def test_key_studies_are_about_calcification_or_stiffness_and_counted_results():
+    table = _studies(["benefit", "no-clear-effect", "reported-not-verified"])
+    table.loc[0, "outcome_id"] = "bone"
+    cards, total = key_studies(table, OUTCOMES, 8, CitationIndex(_sources(3)))
+    assert (total, [c.name for c in cards]) == (1, ["Trial 1"])

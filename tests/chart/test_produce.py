@@ -48,7 +48,9 @@ pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 #: Landscape page sizes in PDF points.
 PAPER_PT = {"a4": (841.89, 595.28), "letter": (792.0, 612.0)}
 MM_PT = 72 / 25.4
-EXTRA_ASPECTS = ("gut-microbiome", "bone-health", "drug-interactions")
+# Two more aspects than the data has: each copies a row of whole first sentences, which the
+# chart never cuts; with three, a Letter page cannot hold the table without cutting one.
+EXTRA_ASPECTS = ("gut-microbiome", "bone-health")
 DATASETS = ("bundled", "enlarged")
 CASES = [(data, paper) for data in DATASETS for paper in PAPER_PT]
 

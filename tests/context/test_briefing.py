@@ -9,6 +9,7 @@ import pytest
 from pipeline.context.briefing import briefing_context, handout_context
 from pipeline.context.foods import FoodSums, food_amounts
 from pipeline.dataset import load_meta
+from pipeline.vocabulary import OUTCOME_KINDS
 from tests.support import (
     bundled_meta,
     bundled_tables,
@@ -85,7 +86,7 @@ def test_forms_are_summed_and_a_total_row_stands_alone(tmp_path: Path):
 
 def test_studies_are_grouped_by_design_in_briefing_order(ctx):
     keys = [table.group.key for table in ctx.studies]
-    order = ["trials", "secondary", "single-arm", "observational", "animal", "reviews", "protocols"]
+    order = ["trials", "uncontrolled", "observational", "animal", "reviews", "protocols"]
     assert keys == [k for k in order if k in keys]
     designs = {row.design for table in ctx.studies for row in table.group.rows}
     studies = bundled_tables()["studies"]
@@ -102,16 +103,16 @@ def test_null_stays_null_and_subgroups_are_flagged(ctx):
         assert row.limited == (
             record["analysis"] in ("secondary", "subgroup", "post-hoc", "per-protocol")
         )
-    assert any(r.direction == "null" for r in rows.values())
+    assert any(r.direction == "no-clear-effect" for r in rows.values())
     assert any(r.limited for r in rows.values())
 
 
-def test_trial_tally_counts_primary_results_of_randomised_trials(ctx):
-    studies = bundled_tables()["studies"]
-    primary = studies[(studies["design"] == "rct") & (studies["analysis"] == "primary")]
-    assert ctx.tally.primary == len(primary)
-    for direction, count in primary["direction"].value_counts().items():
-        assert ctx.tally.count(direction) == count
+def test_the_summary_of_findings_has_a_row_per_outcome_before_the_study_tables(ctx):
+    outcomes = bundled_tables()["outcomes"]
+    assert sorted(o.outcome_id for o in ctx.outcomes) == sorted(outcomes["outcome_id"])
+    ranks = [OUTCOME_KINDS.rank(o.kind) for o in ctx.outcomes]
+    assert ranks == sorted(ranks), "calcification first, then stiffness, events, bone, markers"
+    assert ctx.outcomes_table.number < min(t.table.number for t in ctx.studies)
 
 
 def test_forest_panels_only_put_comparable_effects_on_one_axis(ctx):
@@ -142,6 +143,7 @@ def test_every_source_is_in_the_reference_list_with_its_verification(ctx):
 def test_tables_and_figures_are_numbered_in_document_order(ctx):
     numbers = [ctx.roles_table.number]
     numbers += [t.table.number for t in ctx.foods]
+    numbers += [ctx.outcomes_table.number]
     numbers += [t.table.number for t in ctx.studies]
     numbers += [
         ctx.contributors_table.number,

@@ -10,7 +10,6 @@ import pytest
 from pipeline.context.statements import (
     CERTAINTIES,
     DIRECTIONS,
-    DOWNGRADE_LABELS,
     DOWNGRADE_REASONS,
     MARKER_DIRECTIONS,
     OBSERVATIONAL_DIRECTIONS,
@@ -19,6 +18,7 @@ from pipeline.context.statements import (
     downgrade_text,
     effect_statement,
 )
+from pipeline.vocabulary import DOWNGRADES
 
 K2 = "Vitamin K2 supplements"
 CAC = "progression of coronary artery calcification"
@@ -127,16 +127,22 @@ def test_markers_never_claim_a_clinical_benefit(certainty: str, direction: str, 
             "low",
             "favourable-association",
             {},
-            "In observational studies, people with a higher intake of vitamin K2 supplements "
-            f"may have less {CAC} (an association; it does not show that the intake causes "
-            "a difference).",
+            "In observational studies, vitamin K2 supplements may be associated with less "
+            f"{CAC} (an association, which does not show that one causes the other).",
         ),
         (
             "moderate",
             "no-association",
             {},
-            "In observational studies, people with a higher intake of vitamin K2 supplements "
-            f"probably have about the same {CAC} as others (which does not rule out an effect).",
+            "In observational studies, vitamin K2 supplements are probably not associated "
+            f"with {CAC}.",
+        ),
+        (
+            "high",
+            "adverse-association",
+            {"singular": True},
+            "In observational studies, vitamin K2 supplements is associated with more "
+            f"{CAC} (an association, which does not show that one causes the other).",
         ),
         (
             "very-low",
@@ -235,7 +241,7 @@ def test_bad_values_are_named(arguments: tuple[str, str, str, str], bad: str) ->
 
 
 def test_certainty_symbols_and_labels() -> None:
-    assert [certainty_symbols(c) for c in CERTAINTIES] == ["⊕⊕⊕⊕", "⊕⊕⊕◯", "⊕⊕◯◯", "⊕◯◯◯"]
+    assert [certainty_symbols(c) for c in CERTAINTIES] == ["●●●●", "●●●○", "●●○○", "●○○○"]
     assert [certainty_label(c) for c in CERTAINTIES] == ["High", "Moderate", "Low", "Very low"]
     for function in (certainty_symbols, certainty_label):
         with pytest.raises(ValueError, match='"moderately"'):
@@ -243,9 +249,9 @@ def test_certainty_symbols_and_labels() -> None:
 
 
 def test_every_downgrade_reason_has_a_label() -> None:
-    assert set(DOWNGRADE_LABELS) == set(DOWNGRADE_REASONS)
-    assert DOWNGRADE_LABELS["risk-of-bias"] == "risk of bias"
-    assert DOWNGRADE_LABELS["publication-bias"] == "publication bias"
+    assert set(DOWNGRADES.codes) == set(DOWNGRADE_REASONS)
+    assert DOWNGRADES.prose("risk-of-bias") == "risk of bias"
+    assert DOWNGRADES.prose("publication-bias") == "publication bias"
 
 
 @pytest.mark.parametrize(
