@@ -65,7 +65,7 @@ REGISTRY: tuple[Document, ...] = (
     Document(
         name="handout",
         template="handout.html.j2",
-        tables=("sources", "cautions", "foods", "outcomes", "studies"),
+        tables=("sources", "cautions", "foods", "intakes", "outcomes", "studies"),
         produce="pipeline.documents:produce_handout",
         outputs=("handout.pdf", "handout.html"),
         # A sheet to hand over: it must fit on both sides of one page.

@@ -30,6 +30,13 @@ def fmt_number(value: object, digits: int | None = None) -> str:
     return text.replace("-", "−")
 
 
+def fmt_ratio(value: object) -> str:
+    """Format an odds, risk or hazard ratio or its limit: always two decimals, as journals do."""
+    if is_missing(value):
+        return MISSING
+    return f"{float(value):.2f}"  # type: ignore[arg-type]
+
+
 def fmt_p(value: object) -> str:
     """Format a p value the way journals do: P = 0.047, P < 0.001."""
     if is_missing(value):

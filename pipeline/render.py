@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from pipeline.formats import fmt_number, fmt_p, is_missing
+from pipeline.formats import fmt_number, fmt_p, fmt_ratio, is_missing
 
 _CUSTOM_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 _VAR = re.compile(r"var\((--[\w-]+)\)")
@@ -50,6 +50,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["token"] = partial(css_token, templates_dir)
     env.filters["num"] = fmt_number
     env.filters["pvalue"] = fmt_p
+    env.filters["ratio"] = fmt_ratio
     env.tests["missing"] = is_missing
     return env
 

@@ -84,6 +84,7 @@ def vitamin_roles() -> list[Row]:
             f"{aspect.replace('-', ' ')}, in a sentence or two written for clinicians.",
             "evidence": evidence[(i + j) % len(evidence)],
             "source_id": D_SHEET if vitamin == "D" else K_SHEET,
+            "chart_summary": f"Vitamin {vitamin}, {aspect.replace('-', ' ')}: in short.",
         }
         for i, vitamin in enumerate(("K1", "K2", "D"))
         for j, aspect in enumerate(ASPECTS)

@@ -12,6 +12,7 @@ from pipeline.chart.text import short_author, shorten
 from pipeline.context.briefing import DocMeta, doc_meta
 from pipeline.context.citations import CitationIndex
 from pipeline.context.foods import FoodSums, food_sums
+from pipeline.context.patients import food_cautions
 from pipeline.context.roles import RoleMatrix, role_matrix
 from pipeline.context.rows import records, text
 from pipeline.settings import PAPERS
@@ -43,7 +44,7 @@ class ChartLimits:
 
     def describe(self) -> str:
         """Say in words what these limits show, for messages."""
-        cells = "in full" if self.cell_chars is None else f"cut to {self.cell_chars} characters"
+        cells = "in full" if self.cell_chars is None else f"at most {self.cell_chars} characters"
         where = " beside the table" if self.studies_aside else ""
         return (
             f"{self.body_pt:g} pt, {self.foods} foods per vitamin, "
@@ -179,7 +180,12 @@ def role_rows(
                 cells.append(None)
                 continue
             evidence = statement.evidence
-            summary, cut = shorten(statement.summary, limits.cell_chars, evidence)
+            # The data's statement written for the chart is shown whole; only a package
+            # without one falls back to shortening the long statement to whole sentences.
+            if statement.chart_summary:
+                summary, cut = statement.chart_summary, False
+            else:
+                summary, cut = shorten(statement.summary, limits.cell_chars, evidence)
             ref = index.cite(statement.source_id).number
             cells.append(RoleText(summary, cut, evidence, EVIDENCE.label(evidence), ref))
         rows.append(AspectRow(aspect, ASPECTS.short(aspect), tuple(cells)))
@@ -272,7 +278,10 @@ def build_chart_context(
     index = CitationIndex(tables["sources"])  # numbered in reading order, left to right
     rows = role_rows(data.roles, index, limits)
     cautions = chart_cautions(tables["cautions"], index)
-    foods = food_columns(data.foods, COLUMN_VITAMINS, limits.foods, index)
+    warned = {
+        food: str(row["title"]) for food, row in food_cautions(data.tables["cautions"]).items()
+    }
+    foods = food_columns(data.foods, COLUMN_VITAMINS, limits.foods, index, warned)
     studies, total = key_studies(tables["studies"], tables["outcomes"], limits.studies, index)
     paper = PAPERS[settings.paper]
     width, height = paper.height_mm, paper.width_mm  # landscape

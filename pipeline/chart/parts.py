@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from pipeline.context.citations import CitationIndex
@@ -13,6 +13,7 @@ from pipeline.context.rows import integer, number, records, text
 from pipeline.context.studies import evidence_rank
 from pipeline.vocabulary import (
     ANALYSES,
+    CERTAINTIES,
     CONFIDENCES,
     DESIGNS,
     DIRECTIONS,
@@ -47,6 +48,7 @@ class FoodBar:
     confidence_label: str
     refs: tuple[int, ...]
     alt: str
+    caution: str = ""  # what the data warns about this food, shown beside it
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class StudyCard:
     direction_label: str
     mark: str
     ref: int
+    certainty: str = ""  # the certainty of the evidence on the card's outcome, as a word
 
 
 def pick_top(
@@ -139,28 +142,33 @@ class FoodPick:
 
 
 def pick_foods(totals: FoodTotals, n: int) -> FoodPick:
-    """Pick a vitamin's top foods per serving, at least one for each form the data names."""
+    """Pick a vitamin's n richest foods per serving: the ranking every document shows."""
 
     def rank(amount: FoodAmount) -> tuple:
         return (-amount.per_serving, amount.food, amount.food_id)
 
-    # Only the n richest and the richest of each set of forms can be picked.
-    candidates = list(
-        dict.fromkeys([*totals.best("per_serving", n), *totals.best_per_forms("per_serving")])
-    )
+    candidates = list(totals.best("per_serving", n))
     amounts = totals.amounts(candidates, None)
     position = {amount.food_id: at for amount, at in zip(amounts, candidates, strict=True)}
-    chosen = pick_top(amounts, n, group=lambda a: a.forms, rank=rank)
-    chosen.sort(key=rank)
+    chosen = sorted(amounts, key=rank)[:n]
     show_forms = totals.frame["forms"].nunique() > 1  # one form only: nothing to tell apart
     return FoodPick(tuple(position[a.food_id] for a in chosen), show_forms)
 
 
-def food_column(totals: FoodTotals, pick: FoodPick, index: CitationIndex) -> FoodColumn:
+def food_column(
+    totals: FoodTotals,
+    pick: FoodPick,
+    index: CitationIndex,
+    cautions: Mapping[str, str] | None = None,
+) -> FoodColumn:
     """Draw a vitamin's picked foods as bars, citing their sources in reading order."""
     cited = totals.amounts(pick.positions, index)
     top = max((a.per_serving for a in cited), default=1.0) or 1.0
-    bars = [_bar(amount, top, pick.show_forms) for amount in cited]
+    warned = cautions or {}
+    bars = [
+        replace(_bar(amount, top, pick.show_forms), caution=warned.get(amount.food_id, ""))
+        for amount in cited
+    ]
     unit = cited[0].unit if cited else ""
     refs = tuple(sorted({n for bar in bars for n in bar.refs}))
     name, css_class = VITAMINS.label(totals.vitamin), vitamin_class(totals.vitamin)
@@ -168,7 +176,11 @@ def food_column(totals: FoodTotals, pick: FoodPick, index: CitationIndex) -> Foo
 
 
 def food_columns(
-    sums: FoodSums, vitamins: Sequence[str], n: int, index: CitationIndex
+    sums: FoodSums,
+    vitamins: Sequence[str],
+    n: int,
+    index: CitationIndex,
+    cautions: Mapping[str, str] | None = None,
 ) -> tuple[FoodColumn, ...]:
     """Draw the top foods of every vitamin, in column order, picking each at most once.
 
@@ -176,7 +188,7 @@ def food_columns(
     so the chart's fitting, which renders many versions, keeps them in the food sums' cache.
     """
     return tuple(
-        food_column(sums.totals(vitamin), sums.picked(vitamin, n, pick_foods), index)
+        food_column(sums.totals(vitamin), sums.picked(vitamin, n, pick_foods), index, cautions)
         for vitamin in vitamins
     )
 
@@ -200,7 +212,7 @@ def size_text(n: int | None, design: str) -> str:
     return f"{n:,} animals" if design == "animal" else f"n = {n:,}"
 
 
-def study_card(row: dict[str, object], index: CitationIndex) -> StudyCard:
+def study_card(row: dict[str, object], index: CitationIndex, certainty: str = "") -> StudyCard:
     """Turn a studies row into a card, citing its source."""
     design, analysis = str(row["design"]), str(row["analysis"])
     direction = str(row["direction"])
@@ -220,6 +232,7 @@ def study_card(row: dict[str, object], index: CitationIndex) -> StudyCard:
         direction_label=DIRECTIONS.label(direction),
         mark=DIRECTIONS.term(drawn).mark,
         ref=index.cite(row["source_id"]).number,
+        certainty=certainty,
     )
 
 
@@ -233,6 +246,11 @@ def key_studies(
     could not be checked counts nowhere, so it gets no card.
     """
     kinds = dict(zip(outcomes["outcome_id"], outcomes["outcome_kind"], strict=True))
+    certainty = (
+        dict(zip(outcomes["outcome_id"], outcomes["certainty"], strict=True))
+        if "certainty" in outcomes.columns
+        else {}
+    )
     rows = [
         r
         for r in records(studies)
@@ -251,4 +269,7 @@ def key_studies(
     candidates = list(publications.values())
     chosen = pick_top(candidates, n, lambda r: STUDY_COLUMNS.get(str(r["vitamin"]), 3), rank)
     chosen.sort(key=lambda r: (STUDY_COLUMNS.get(str(r["vitamin"]), 3), rank(r)))
-    return tuple(study_card(r, index) for r in chosen), len(candidates)
+    return tuple(
+        study_card(r, index, CERTAINTIES.prose(str(certainty.get(r["outcome_id"], ""))))
+        for r in chosen
+    ), len(candidates)

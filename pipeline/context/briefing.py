@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.context.citations import CitationIndex, Reference
+from pipeline.context.citations import Citation, CitationIndex, Reference
 from pipeline.context.figures import (
     FoodFigure,
     ForestFigure,
@@ -17,6 +17,14 @@ from pipeline.context.figures import (
 )
 from pipeline.context.foods import BASIS_G, FoodRanking, food_sums, rank_all
 from pipeline.context.outcomes import OutcomeRow, key_outcomes, outcome_rows
+from pipeline.context.patients import (
+    IU_PER_UG_VITAMIN_D,
+    Need,
+    PatientFoods,
+    food_cautions,
+    needs,
+    patient_foods,
+)
 from pipeline.context.roles import RoleCell, RoleRow, role_cells, role_matrix, role_rows
 from pipeline.context.studies import (
     ForestPanel,
@@ -30,11 +38,14 @@ from pipeline.context.tables import (
     Dose,
     EvidenceNote,
     IntakeTable,
+    PopularSource,
     cautions,
+    claim_verdicts,
     contributors,
     doses,
     evidence_notes,
     intakes,
+    popular_sources,
 )
 from pipeline.settings import PAPERS
 from pipeline.vocabulary import COLUMN_VITAMINS, OBSERVATIONAL_DESIGNS
@@ -58,11 +69,14 @@ BRIEFING_TOP_FOODS = 8
 BRIEFING_STUDIES_PER_GROUP = 50
 #: The outcomes the key points state, most certain first; the handout states fewer.
 KEY_OUTCOMES = 5
-HANDOUT_KEY_OUTCOMES = 3
+#: Studies a key point cites for its outcome; the summary of findings cites them all.
+KEY_CITES = 3
+HANDOUT_KEY_OUTCOMES = 2
 FOREST_PER_PANEL = 12
 FURTHER_SOURCES_LISTED = 30
 CHART_TOP_FOODS = 6
-HANDOUT_TOP_FOODS = 4
+HANDOUT_TOP_FOODS = 3
+HANDOUT_RANKED_FOODS = 12
 
 
 @dataclass(frozen=True)
@@ -131,7 +145,7 @@ class BriefingContext:
     basis_g: float
     outcomes: tuple[OutcomeRow, ...]
     outcomes_table: Numbered
-    key_outcomes: tuple[OutcomeRow, ...]
+    key_outcomes: tuple[KeyOutcome, ...]
     evidence_searched_to: str | None
     studies: tuple[StudyTable, ...]
     forest: tuple[ForestPanel, ...]
@@ -142,8 +156,10 @@ class BriefingContext:
     intakes_table: Numbered
     doses: tuple[Dose, ...]
     doses_table: Numbered
+    popular: tuple[PopularSource, ...]
     notes: tuple[EvidenceNote, ...]
     notes_table: Numbered
+    upper_limits: tuple[Need, ...]
     source_tally: SourceTally
     references: tuple[Reference, ...]
     uncited_unlisted: int  # sources in the data, not cited, too many to list
@@ -171,11 +187,40 @@ class HandoutContext:
     meta: DocMeta
     warnings: tuple[Caution, ...]
     other_cautions: tuple[Caution, ...]
-    foods: tuple[FoodRanking, ...]
+    foods: tuple[PatientFoods, ...]
+    needs: tuple[Need, ...]
     key_outcomes: tuple[OutcomeRow, ...]
+    evidence_searched_to: str | None
+    iu_per_ug: int  # international units of vitamin D in one microgram
     animal_studies: int
     observational_studies: int
     references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class KeyOutcome:
+    """A key point's outcome: its row of the summary of findings and the studies it cites."""
+
+    row: OutcomeRow
+    citations: tuple[Citation, ...]
+
+
+def _key_outcome_ids(tables: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
+    """Choose the key outcomes, most certain first, without numbering any citation."""
+    scratch = CitationIndex(tables["sources"])
+    rows = outcome_rows(tables["outcomes"], tables["studies"], scratch)
+    return tuple(o.outcome_id for o in key_outcomes(rows, KEY_OUTCOMES))
+
+
+def _cite_key_studies(
+    tables: Mapping[str, pd.DataFrame], outcome_id: str, index: CitationIndex
+) -> tuple[Citation, ...]:
+    """Cite the strongest studies of a key outcome, as the summary of findings will."""
+    scratch = CitationIndex(tables["sources"])
+    outcomes = tables["outcomes"]
+    row = outcome_rows(outcomes[outcomes["outcome_id"] == outcome_id], tables["studies"], scratch)
+    studies = row[0].citations[:-1] if row else ()  # the last is the certainty's source
+    return index.cite_all(c.source_id for c in studies[:KEY_CITES])
 
 
 class _Counter:
@@ -237,6 +282,11 @@ def briefing_context(
     """Compute the briefing's context; sources are numbered in the order the sections cite."""
     index = CitationIndex(tables["sources"])
     tabs, figs = _Counter("table"), _Counter("figure")
+    # The key points come first and cite the studies behind each key outcome, so those
+    # are numbered first; the summary of findings later cites them by the same numbers.
+    chosen = _key_outcome_ids(tables)
+    key_sources = {o: _cite_key_studies(tables, o, index) for o in chosen}
+    limits = tuple(n for n in needs(tables["intakes"], index) if n.upper_limit)
     all_cautions = cautions(tables["cautions"], index)
     matrix = role_matrix(tables["vitamin_roles"], COLUMN_VITAMINS)
     cells = role_cells(matrix, index)
@@ -245,7 +295,9 @@ def briefing_context(
     foods = tuple(FoodTable(r, tabs.next(f"foods-{r.vitamin.lower()}")) for r in rankings)
     outcomes_table = tabs.next("outcomes")
     outcomes = outcome_rows(tables["outcomes"], tables["studies"], index)
-    groups = study_groups(tables["studies"], index, BRIEFING_STUDIES_PER_GROUP)
+    by_id = {o.outcome_id: o for o in outcomes}
+    verdicts = claim_verdicts(tables["evidence_notes"])
+    groups = study_groups(tables["studies"], index, BRIEFING_STUDIES_PER_GROUP, verdicts)
     studies = tuple(StudyTable(g, tabs.next(f"studies-{g.key}")) for g in groups)
     panels = forest_panels(groups, FOREST_PER_PANEL)
     return BriefingContext(
@@ -262,7 +314,7 @@ def briefing_context(
         basis_g=BASIS_G,
         outcomes=outcomes,
         outcomes_table=outcomes_table,
-        key_outcomes=key_outcomes(outcomes, KEY_OUTCOMES),
+        key_outcomes=tuple(KeyOutcome(by_id[o], key_sources[o]) for o in chosen),
         evidence_searched_to=meta.evidence_searched_to,
         studies=studies,
         forest=panels,
@@ -273,7 +325,9 @@ def briefing_context(
         intakes_table=tabs.next("intakes"),
         doses=doses(tables["doses"], tables["forms"], _study_names(groups), index),
         doses_table=tabs.next("doses"),
+        popular=popular_sources(tables["sources"], index),
         notes=evidence_notes(tables["evidence_notes"], index),
+        upper_limits=limits,
         notes_table=tabs.next("notes"),
         source_tally=source_tally(tables["sources"]),
         **_reference_list(index),
@@ -294,9 +348,18 @@ def handout_context(
 ) -> HandoutContext:
     """Compute the handout's context: the top foods per serving, the trials, the cautions."""
     index = CitationIndex(tables["sources"])
-    severity = tables["cautions"]["severity"]
-    warnings = cautions(tables["cautions"][severity == "warning"], index)
-    foods = rank_all(food_sums(tables), HANDOUT_TOP_FOODS, index, per_100g=False)
+    table = tables["cautions"]
+    warnings = cautions(table[table["severity"] == "warning"], index)
+    daily = needs(tables["intakes"], index)
+    # Ranked deeper than shown, and cited only once shown: foods with uncertain values are
+    # held back, and the sources of foods not shown are not listed.
+    scratch = CitationIndex(tables["sources"])
+    rankings = rank_all(food_sums(tables), HANDOUT_RANKED_FOODS, scratch, per_100g=False)
+    foods = patient_foods(rankings, food_cautions(table), HANDOUT_TOP_FOODS, index)
+    # A caution about a listed food is shown with the food, not again on its own.
+    shown = {item.food.food_id for f in foods for item in f.foods}
+    food_ids = table["food_id"].astype(object).where(table["food_id"].notna(), None)
+    others = cautions(table[(table["severity"] != "warning") & ~food_ids.isin(shown)], index)
     # The handout cites no study, so its outcome rows number their citations apart.
     outcomes = outcome_rows(
         tables["outcomes"], tables["studies"], CitationIndex(tables["sources"]), plain=True
@@ -305,9 +368,12 @@ def handout_context(
     return HandoutContext(
         meta=doc_meta(meta, settings),
         warnings=warnings,
-        other_cautions=cautions(tables["cautions"][severity != "warning"], index),
+        other_cautions=others,
         foods=foods,
+        needs=daily,
         key_outcomes=key_outcomes(outcomes, HANDOUT_KEY_OUTCOMES),
+        evidence_searched_to=meta.evidence_searched_to,
+        iu_per_ug=IU_PER_UG_VITAMIN_D,
         animal_studies=_studies_of(studies, {"animal"}),
         observational_studies=_studies_of(studies, OBSERVATIONAL_DESIGNS),
         references=index.references(),

@@ -22,6 +22,11 @@ class Citation:
     verification: str
 
     @property
+    def source_id(self) -> str:
+        """Return the id of the source cited."""
+        return self.anchor.removeprefix("ref-")
+
+    @property
     def unverified(self) -> bool:
         """Tell whether the cited numbers were not checked against any source text."""
         return self.verification == "not-verified"

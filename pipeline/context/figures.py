@@ -101,6 +101,7 @@ class ForestRow:
     at: float
     low: float
     high: float
+    ratio: bool = False  # an odds, risk or hazard ratio: two decimals
 
     @property
     def span(self) -> float:
@@ -212,6 +213,7 @@ def _forest_row(row: StudyRow, ratio: bool, scale: Scale) -> ForestRow:
         at=scale.at(effect),
         low=scale.at(min(ci_low, ci_high)),
         high=scale.at(max(ci_low, ci_high)),
+        ratio=ratio,
     )
 
 

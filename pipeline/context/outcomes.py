@@ -18,9 +18,11 @@ from pipeline.context.rows import integer, records, text
 from pipeline.context.statements import certainty_symbols, downgrade_text, effect_statement
 from pipeline.context.studies import evidence_rank
 from pipeline.vocabulary import (
+    ANALYSES,
     ASSOCIATION_DIRECTIONS,
     CERTAINTIES,
     DIRECTIONS,
+    LIMITED_ANALYSES,
     OBSERVATIONAL_DESIGNS,
     OUTCOME_KINDS,
     REVIEW_DESIGNS,
@@ -83,6 +85,8 @@ class OutcomeRow:
     statement: str
     citations: tuple[Citation, ...]  # the strongest studies, then the source of the judgement
     uncited: int  # studies counted but not cited, beyond CITED_PER_OUTCOME
+    #: Results favouring the intervention only in a subgroup, secondary or post-hoc analysis.
+    limited_benefits: tuple[str, ...] = ()
 
 
 def count_evidence(rows: list[dict[str, object]]) -> EvidenceCount:
@@ -161,15 +165,22 @@ def outcome_row(
     certainty, direction = str(row["certainty"]), str(row["direction"])
     cited, uncited = _cited_sources(studies)
     intervention, outcome = text(row["intervention"]) or "", text(row["outcome"]) or ""
-    gist = without_asides if plain else str
+    said = (
+        (
+            text(row.get("plain_intervention")) or without_asides(intervention),
+            text(row.get("plain_outcome")) or without_asides(outcome),
+        )
+        if plain
+        else (intervention, outcome)
+    )
     statement = effect_statement(
-        gist(intervention),
-        gist(outcome),
+        *said,
         certainty,
         direction,
         outcome_is_good=row["better"] == "higher",
         # An observational exposure is one thing: "higher intake", "calcium supplement use".
         singular=direction in ASSOCIATION_DIRECTIONS,
+        plain=plain,
     )
     return OutcomeRow(
         outcome_id=str(row["outcome_id"]),
@@ -194,6 +205,11 @@ def outcome_row(
         statement=statement,
         citations=tuple(index.cite(s) for s in dict.fromkeys([*cited, str(row["source_id"])])),
         uncited=uncited,
+        limited_benefits=tuple(
+            f"{s['short_name']} ({ANALYSES.short(str(s['analysis']))})"
+            for s in studies
+            if s["analysis"] in LIMITED_ANALYSES and s["direction"] == "benefit"
+        ),
     )
 
 

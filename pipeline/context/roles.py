@@ -24,6 +24,7 @@ class RoleStatement:
     evidence: str
     note: str | None
     source_id: str
+    chart_summary: str = ""  # the statement as the one-page chart shows it, whole
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def role_matrix(roles: pd.DataFrame, vitamins: tuple[str, ...]) -> RoleMatrix:
             evidence=str(row["evidence"]),
             note=text(row["note"]),
             source_id=str(row["source_id"]),
+            chart_summary=text(row.get("chart_summary")) or "",
         )
         for row in records(roles)
     )

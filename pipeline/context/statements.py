@@ -37,6 +37,7 @@ DIRECTIONS = DIRECTION_TERMS.codes
 # GRADE 26: the hedge carries the certainty; high certainty states the effect plainly.
 _HEDGES = {"high": "", "moderate": "probably", "low": "may"}
 _NO_DIFFERENCE = "result in little to no difference in"
+_NO_DIFFERENCE_PLAIN = "make little or no difference to"
 _NOT_CAUSAL = "an association, which does not show that one causes the other"
 # An association is stated in the present tense, hedged like an effect.
 _ASSOCIATED = {"high": "are", "moderate": "are probably", "low": "may be"}
@@ -73,8 +74,13 @@ def effect_statement(
     *,
     outcome_is_good: bool = False,
     singular: bool = False,
+    plain: bool = False,
 ) -> str:
-    """Return the one-sentence finding for an outcome, hedged by its certainty."""
+    """Return the one-sentence finding for an outcome, hedged by its certainty.
+
+    With plain, the words are those of a plain-language summary for patients: "make little
+    or no difference to" for no clear effect, and "it is very uncertain whether" at very low.
+    """
     certainty = _checked(certainty, CERTAINTIES, "certainty")
     direction = _checked(direction, DIRECTIONS, "direction")
     x, y = _phrase(intervention, "intervention"), _phrase(outcome, "outcome")
@@ -89,12 +95,15 @@ def effect_statement(
         return _association(x, y, certainty, direction, outcome_is_good, singular)
     if direction in MARKER_DIRECTIONS:
         return _marker(x, y, certainty, direction, outcome_is_good, singular)
+    if certainty == "very-low" and plain:
+        return f"It is very uncertain whether {x} {'affects' if singular else 'affect'} {y}."
     if certainty == "very-low":
         return f"The evidence is very uncertain about the effect of {x} on {y}."
     if direction == "mixed":
         return f"Studies of {x} on {y} disagree; the evidence is of {certainty} certainty."
     if direction == "no-clear-effect":
-        return _sentence(x, _verb(_NO_DIFFERENCE, certainty, singular), y)
+        words = _NO_DIFFERENCE_PLAIN if plain else _NO_DIFFERENCE
+        return _sentence(x, _verb(words, certainty, singular), y)
     verbs = {
         ("benefit", False): "reduce",
         ("benefit", True): "improve",

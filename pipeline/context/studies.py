@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -90,7 +90,13 @@ class StudyRow:
     direction: str
     direction_label: str
     seed_claim: str | None
+    claim_verdict: str | None  # how the evidence notes judge the popular claim, if they do
     citation: Citation
+
+    @property
+    def ratio(self) -> bool:
+        """Tell whether the effect is a ratio, shown with two decimals in every document."""
+        return bool(self.effect_unit) and _is_ratio(self.effect_unit or "")
 
     @property
     def has_ci(self) -> bool:
@@ -140,7 +146,9 @@ def _n_unit(design: str) -> str:
     return "studies" if design in ("systematic-review", "meta-analysis") else "participants"
 
 
-def study_row(row: dict[str, object], index: CitationIndex) -> StudyRow:
+def study_row(
+    row: dict[str, object], index: CitationIndex, verdicts: Mapping[str, str] | None = None
+) -> StudyRow:
     """Build one summary-of-findings row from a studies row, citing its source."""
     design, analysis = str(row["design"]), str(row["analysis"])
     direction = str(row["direction"])
@@ -170,6 +178,7 @@ def study_row(row: dict[str, object], index: CitationIndex) -> StudyRow:
         direction=direction,
         direction_label=DIRECTIONS.label(direction),
         seed_claim=text(row["seed_claim"]),
+        claim_verdict=(verdicts or {}).get(str(row["source_id"])),
         citation=index.cite(row["source_id"]),
     )
 
@@ -208,7 +217,10 @@ def strongest(items: Sequence[T], limit: int | None, rank: Callable[[T], tuple])
 
 
 def study_groups(
-    studies: pd.DataFrame, index: CitationIndex, per_group: int | None = None
+    studies: pd.DataFrame,
+    index: CitationIndex,
+    per_group: int | None = None,
+    verdicts: Mapping[str, str] | None = None,
 ) -> tuple[StudyGroup, ...]:
     """Group the studies by design, in the order the briefing shows them; skip empty groups.
 
@@ -221,7 +233,7 @@ def study_groups(
         members = [r for r in rows if r["design"] in designs]
         if members:
             best = strongest(members, per_group, _row_rank)
-            shown = tuple(study_row(r, index) for r in best)
+            shown = tuple(study_row(r, index, verdicts) for r in best)
             groups.append(StudyGroup(key, title, shown, len(members)))
     return tuple(groups)
 

@@ -209,6 +209,36 @@ def cautions(table: pd.DataFrame, index: CitationIndex) -> tuple[Caution, ...]:
     )
 
 
+def claim_verdicts(table: pd.DataFrame) -> dict[str, str]:
+    """Map each source to the verdict of the evidence note on it, the furthest from it first."""
+    verdicts: dict[str, str] = {}
+    for row in sorted(records(table), key=_verdict_rank):
+        verdicts.setdefault(str(row["source_id"]), VERDICTS.label(str(row["verdict"])))
+    return verdicts
+
+
+def _verdict_rank(row: dict[str, object]) -> int:
+    """Rank a note: the claims furthest from the evidence first."""
+    verdict = str(row["verdict"])
+    worst = VERDICTS_WORST_FIRST
+    return worst.index(verdict) if verdict in worst else len(worst)
+
+
+def popular_sources(sources: pd.DataFrame, index: CitationIndex) -> tuple[PopularSource, ...]:
+    """Cite the popular articles whose claims the evidence notes assess."""
+    rows = [r for r in records(sources) if r["kind"] == "popular-article"]
+    cited = [index.cite(r["source_id"]) for r in rows]
+    return tuple(PopularSource(text(r["title"]) or "", c) for r, c in zip(rows, cited, strict=True))
+
+
+@dataclass(frozen=True)
+class PopularSource:
+    """A popular article the briefing assesses, by title, cited."""
+
+    title: str
+    citation: Citation
+
+
 def evidence_notes(table: pd.DataFrame, index: CitationIndex) -> tuple[EvidenceNote, ...]:
     """Return the evidence notes, the claims furthest from the evidence first."""
 

@@ -226,10 +226,12 @@ def test_the_chart_shows_what_a_dietitian_needs(charts, data, paper):
         assert "of 310 foods" in words
 
 
-def test_more_data_means_less_shown_not_a_second_page(charts):
-    assert charts("enlarged", "a4").limits.cell_chars is not None
-    bundled, big = charts("bundled", "a4").limits, charts("enlarged", "a4").limits
-    assert (big.foods, big.studies) <= (bundled.foods, bundled.studies)
+def test_more_data_means_smaller_type_or_less_shown_never_a_cut_statement(charts):
+    bundled, big = charts("bundled", "a4"), charts("enlarged", "a4")
+    shown = lambda c: (c.limits.body_pt, c.limits.foods, c.limits.studies)  # noqa: E731
+    assert shown(big) <= shown(bundled)
+    for chart in (bundled, big):
+        assert "…" not in chart.html, "the chart shows the statements written for it, whole"
 
 
 def _struct_elements(reader: PdfReader) -> Iterator[dict]:
@@ -326,6 +328,19 @@ def test_a_minimal_package_gives_one_page_that_says_what_is_missing(tmp_path):
     assert "[]" not in words
 
 
+@pytest.fixture(scope="module")
+def long_statements(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data without the statements written for the chart, so it shortens its own."""
+    target = tmp_path_factory.mktemp("long") / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+
+    def blank(rows: list[dict]) -> list[dict]:
+        return [{**row, "chart_summary": ""} for row in rows]
+
+    _rewrite_csv(target / "vitamin_roles.csv", blank)
+    return target
+
+
 def _predicted(data_dir: Path, paper: str):
     """Run the chart's predictor on a package; return what it needs to check it."""
     settings = Settings(data_dir=data_dir, paper=paper)
@@ -344,9 +359,9 @@ def _overflow(data, meta, settings, level) -> float:
 
 
 @pytest.mark.parametrize("paper", PAPER_PT)
-def test_predicted_heights_are_the_laid_out_heights(paper):
+def test_predicted_heights_are_the_laid_out_heights(paper, long_statements):
     """The probe predicts each statement budget's height as laying it out measures it."""
-    settings, meta, data, prediction = _predicted(DEFAULT_DATA_DIR, paper)
+    settings, meta, data, prediction = _predicted(long_statements, paper)
     assert prediction.layouts == 2
     assert len(prediction.overflow) >= 8
     by_room = sorted(prediction.overflow.items(), key=lambda item: abs(item[1]))
@@ -358,22 +373,24 @@ def test_predicted_heights_are_the_laid_out_heights(paper):
         ), level.describe()
 
 
-def test_the_prediction_picks_what_laying_out_every_candidate_picks():
+def test_the_prediction_picks_what_laying_out_every_candidate_picks(long_statements):
     """Predicting saves layouts, and the chart shows exactly as much as without it."""
-    settings, meta, data, _ = _predicted(DEFAULT_DATA_DIR, "a4")
+    settings, meta, data, _ = _predicted(long_statements, "a4")
     plain = fit_one_page(
         lambda limits, height: chart_html(data, meta, settings, CHART.template, limits, height),
         lambda html: layout_boxes(html, base_dir=settings.templates_dir),
         "a4",
     )
-    built = _build(DEFAULT_DATA_DIR, "a4")
+    built = _build(long_statements, "a4")
     assert built.limits == plain.limits
     assert "data-measure" not in built.html
 
 
-def test_data_whose_table_cannot_fit_skips_the_probe(data_dirs):
+def test_data_whose_table_cannot_fit_skips_the_probe(tmp_path: Path):
     """When even the shortest statements overflow, every budget is known to fail at once."""
-    _, _, _, prediction = _predicted(data_dirs["enlarged"], "a4")
+    big = enlarge(tmp_path / "big", summaries=3, foods=10, aspects=EXTRA_ASPECTS)
+    _rewrite_csv(big / "vitamin_roles.csv", lambda rows: [{**r, "chart_summary": ""} for r in rows])
+    _, _, _, prediction = _predicted(big, "a4")
     assert prediction.layouts == 1
     assert prediction.overflow
     assert min(prediction.overflow.values()) > PREDICTION_MARGIN

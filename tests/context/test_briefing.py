@@ -129,8 +129,10 @@ def test_citations_are_numbered_in_order_of_first_use(ctx):
     cited = [ref for ref in ctx.references if ref.cited]
     assert [ref.number for ref in ctx.references] == list(range(1, len(ctx.references) + 1))
     assert cited == list(ctx.references[: len(cited)]), "cited sources come first"
-    first = ctx.warnings[0].citation
-    assert first.number == 1, "the first thing the briefing cites is the warning's source"
+    # The key points come first: their key outcomes' studies are cited first, in order.
+    key = list(dict.fromkeys(c.number for k in ctx.key_outcomes for c in k.citations))
+    assert key == list(range(1, len(key) + 1)), "the first thing cited is the key points'"
+    assert ctx.warnings[0].citation.number > max(key)
 
 
 def test_every_source_is_in_the_reference_list_with_its_verification(ctx):
@@ -173,9 +175,12 @@ def test_intake_notes_are_gathered_as_footnotes(ctx):
 def test_handout_cites_only_what_it_shows():
     ctx = handout_context(bundled_tables(), bundled_meta(), settings())
     shown = {c.anchor for f in ctx.foods for c in f.citations}
+    shown |= {i.caution.citation.anchor for f in ctx.foods for i in f.foods if i.caution}
     shown |= {c.citation.anchor for c in (*ctx.warnings, *ctx.other_cautions)}
+    shown |= {n.citation.anchor for n in ctx.needs}
     assert {r.anchor for r in ctx.references if r.cited} == shown
-    assert all(f.rank_serving <= 5 for ranking in ctx.foods for f in ranking.foods)
+    assert all(len(f.foods) <= 3 for f in ctx.foods)
+    assert all(i.food.confidence != "low" for f in ctx.foods for i in f.foods)
 
 
 def test_paper_size_reaches_the_context():

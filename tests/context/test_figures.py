@@ -18,7 +18,7 @@ from pipeline.context.figures import Numbered, food_figure, forest_figure
 from pipeline.context.palette import DIRECTION_SHAPES, vitamin_class
 from pipeline.context.scale import scale_for
 from pipeline.context.studies import ForestPanel, StudyRow
-from pipeline.formats import fmt_number
+from pipeline.formats import fmt_number, fmt_ratio
 from pipeline.render import css_tokens, make_environment
 from pipeline.settings import TEMPLATES_DIR
 from pipeline.vocabulary import COLUMN_VITAMINS, DIRECTIONS
@@ -252,10 +252,10 @@ def test_forest_rows_show_each_effect_with_its_interval_and_direction(ctx, html)
         assert len(rows) == len(panel.rows)
         for tr, row in zip(rows, panel.rows, strict=True):
             assert text_of(tr.find(f"{NS}th")).startswith(row.short_name)
-            low, high = fmt_number(row.ci_low), fmt_number(row.ci_high)
-            assert text_of(with_class(tr, "fig-value")[0]) == (
-                f"{fmt_number(row.effect)} ({low} to {high})"
-            )
+            # Ratios keep two decimals in every document; other effects as the data has them.
+            fmt = fmt_ratio if row.ratio else fmt_number
+            low, high = fmt(row.ci_low), fmt(row.ci_high)
+            assert text_of(with_class(tr, "fig-value")[0]) == f"{fmt(row.effect)} ({low} to {high})"
             marker = with_class(tr, "fig-marker")[0]
             assert f"fig-marker-{row.direction}" in classes(marker)
             assert marker.get("aria-label") == row.direction_label
@@ -320,4 +320,5 @@ def test_the_figures_reach_the_pdf_as_text_on_one_page_each(ctx, bundled_build):
         assert f"{fmt_number(top.per_serving)} {top.unit}" in foods
     effects = next(text for text in pages if ctx.forest_figure.title in text)
     row = ctx.forest[0].rows[0]
-    assert f"{fmt_number(row.effect)} ({fmt_number(row.ci_low)} to" in effects
+    fmt = fmt_ratio if row.ratio else fmt_number
+    assert f"{fmt(row.effect)} ({fmt(row.ci_low)} to" in effects

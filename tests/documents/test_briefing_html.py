@@ -121,7 +121,8 @@ def test_briefing_holds_the_key_facts_of_the_data(parse):
     assert ctx.warnings[0].title in html
     for table in ctx.foods:
         top = table.ranking.top_serving
-        assert f"{top.food}: {fmt_number(top.per_serving)} {top.unit} in {top.serving}" in html
+        amount = f"{fmt_number(top.per_serving)} {top.unit} in {top.serving}"
+        assert f"{top.food} gives the most {table.ranking.name} per serving: {amount}" in html
     studies = bundled_tables()["studies"]
     for name in studies["short_name"]:
         assert name in html
@@ -157,5 +158,5 @@ def test_handout_keeps_to_plain_facts_and_says_talk_to_your_doctor(parse):
     ctx_warning = bundled_tables()["cautions"]
     plain = ctx_warning.loc[ctx_warning["severity"] == "warning", "plain"].iloc[0]
     assert " ".join(plain.split()) in html
-    assert "Talk to your doctor" in html
+    assert "Bring this sheet to your doctor" in html
     assert "Not medical advice." in html

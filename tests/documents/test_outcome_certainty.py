@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.context.briefing import briefing_context, handout_context
-from pipeline.context.outcomes import without_asides
 from pipeline.context.statements import effect_statement
 from pipeline.dataset import load_meta
 from pipeline.documents import by_name, render_html
@@ -18,6 +17,8 @@ from tests.support import copy_data, set_cell, settings, tables_of
 OUTCOME = "vitd-cardiovascular-events"  # a key outcome of both documents at high certainty
 INTERVENTION = "Vitamin D3 supplements (2,000 IU daily, or 60,000-100,000 IU monthly)"
 ENDPOINT = "Major cardiovascular events"
+# The handout's words for the same, from the outcome's plain_intervention and plain_outcome.
+PLAIN = ("Vitamin D pills", "heart attacks, strokes and deaths from heart disease")
 
 
 def _render(data: Path, name: str) -> str:
@@ -38,13 +39,13 @@ def test_a_certainty_change_reaches_the_table_and_every_statement(
         o.outcome_id == OUTCOME
         for o in handout_context(tables, load_meta(data), settings()).key_outcomes
     )
-    for name, words in (("briefing", str), ("handout", without_asides)):
-        # The handout says the same without the doses in parentheses.
+    for name, words, plain in (
+        ("briefing", (INTERVENTION, ENDPOINT), False),
+        ("handout", PLAIN, True),
+    ):
+        # The handout says the same in a patient's words.
         said = {
-            c: escape(
-                effect_statement(words(INTERVENTION), words(ENDPOINT), c, "no-clear-effect"),
-                quote=False,
-            )
+            c: escape(effect_statement(*words, c, "no-clear-effect", plain=plain), quote=False)
             for c in CERTAINTIES.codes
         }
         html = _render(data, name)
