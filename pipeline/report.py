@@ -60,6 +60,21 @@ CODES: dict[str, tuple[str, Severity, str]] = {
     "html-like": ("HTML-like Text", "warning", "The cell looks like HTML markup."),
     "control-character": ("Control Character", "warning", "The cell holds an invisible code."),
     "stray-whitespace": ("Stray Whitespace", "warning", "The cell starts or ends with space."),
+    "mojibake": ("Mojibake", "error", "Every special character was encoded twice."),
+    "lost-character": ("Lost Character", "error", 'A "?" stands where a character was lost.'),
+    "ambiguous-number": ("Ambiguous Number", "error", "A dot may separate thousands or decimals."),
+    "spreadsheet-format": (
+        "Spreadsheet Format",
+        "warning",
+        "A spreadsheet may have turned typed text into a date or a formatted number.",
+    ),
+    "sep-line": ("Separator Line", "warning", 'An Excel "sep=," line precedes the header.'),
+    "empty-column": ("Empty Column", "warning", "An unnamed column holds nothing."),
+    "trailing-blank-rows": ("Trailing Blank Rows", "warning", "Empty rows end the file."),
+    "label-variant": ("Label Variant", "warning", "A column name differs in spaces or case."),
+    "column-order": ("Column Order", "warning", "The columns are in another order."),
+    "unit-spelling": ("Unit Spelling", "warning", 'A unit is spelt another way than "µg".'),
+    "decimal-zero": ("Decimal Zero", "warning", 'A whole number is written with ".0".'),
 }
 
 
@@ -78,6 +93,7 @@ class Finding:
     cell: str | None = None
     hint: str | None = None
     row_number: int | None = None
+    repair: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Return the order findings are shown in: file, line, column, code."""

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from pipeline.load import charset
 from pipeline.load.parse import RaggedRow, parse_fast, parse_slow
 from pipeline.load.scan import scan_bytes, scan_records, utf8_valid
-from pipeline.report import Finding
+from pipeline.report import CODES, Finding
 
 MAX_FILE_BYTES = 512 * 2**20
 MAP_BYTES = 16 * 2**20
@@ -36,7 +37,8 @@ class Where:
     table: str
 
     def finding(self, line: int | None, column: int | None, code: str, message: str, **kw):
-        """Return a finding placed in this file."""
+        """Return a finding placed in this file, with its code's severity unless given."""
+        kw.setdefault("severity", CODES.get(code, ("", "error"))[1])
         return Finding(self.path, self.table, line, column, code, message, **kw)
 
 
@@ -107,11 +109,13 @@ def _too_large(size: int) -> str:
 def parse_csv(data: Data, where: Where, expected_columns: int) -> Loaded:
     """Parse CSV bytes into text columns and findings; never raise on bad bytes."""
     start = len(BOM) if data[:3] == BOM else 0
-    problem = _encoding_problem(data, start, where) or _shape_problem(
-        data, start, where, expected_columns
-    )
+    data, start, noted = decoded(data, start, where)
+    if data is None:
+        return Loaded(None, tuple(noted))
+    data, noted = _without_sep_line(data, start, where, noted)
+    problem = _shape_problem(data, start, where, expected_columns)
     if problem:
-        return Loaded(None, tuple(problem))
+        return Loaded(None, tuple(noted + problem))
     scan = scan_bytes(data)
     records = scan_records(data, start, scan)
     parsed = parse_fast(data, records) if records is not None else None
@@ -127,50 +131,132 @@ def parse_csv(data: Data, where: Where, expected_columns: int) -> Loaded:
         scan.has_markup,
         scan.has_control,
     )
-    findings = [_unclosed(where, *parsed.unclosed)] if parsed.unclosed else []
-    findings += [
-        where.finding(line, None, "blank-row", "the line is empty", hint=EMPTY_HINT, row_number=n)
-        for line, n in parsed.empty
-    ]
+    findings = noted + ([_unclosed(where, *parsed.unclosed)] if parsed.unclosed else [])
+    last = max([parsed.header_line, *parsed.lines[-1:].tolist(), *(r.line for r in parsed.ragged)])
+    findings += _empty_line_findings(where, parsed.empty, parsed.header_line, last)
     return Loaded(raw, tuple(findings + ragged_findings(where, raw)))
+
+
+def _empty_line_findings(where: Where, empty, header_line: int, last: int) -> list[Finding]:
+    """Report empty lines between rows; those after the last row are one warning."""
+    inside = [(line, n) for line, n in empty if header_line < line < last]
+    trailing = [line for line, _ in empty if line > last]
+    findings = [
+        where.finding(line, None, "blank-row", "the line is empty", hint=EMPTY_HINT, row_number=n)
+        for line, n in inside
+    ]
+    if trailing:
+        count = len(trailing)
+        message = f"{count} empty line{'s' * (count > 1)} after the last row"
+        findings.append(
+            where.finding(trailing[0], None, "trailing-blank-rows", message, hint=TRAILING_HINT)
+        )
+    return findings
+
+
+TRAILING_HINT = "k2brief fix deletes them; they are not rows"
+SEP_LINE = re.compile(rb"sep=(.)[ \t]*(\r\n|\r|\n)")
+
+
+def _without_sep_line(data: Data, start: int, where: Where, noted: list[Finding]):
+    """Drop an Excel "sep=," first line, keeping every later line's number."""
+    match = SEP_LINE.match(data, start)
+    if match is None or match.group(1) != b",":
+        return data, noted
+    message = 'the first line is "sep=,", which Excel writes to name the separator'
+    hint = "k2brief fix deletes the line; the header follows it"
+    warning = where.finding(1, None, "sep-line", message, hint=hint)
+    return bytes(data[:start]) + match.group(2) + bytes(data[match.end() :]), [*noted, warning]
 
 
 def _failed(finding: Finding) -> Loaded:
     return Loaded(None, (finding,))
 
 
-def _encoding_problem(data: Data, start: int, where: Where) -> list[Finding]:
+def decoded(data: Data, start: int, where: Where) -> tuple[Data | None, int, list[Finding]]:
+    """Return the file as UTF-8 bytes, its BOM length and one finding per file-wide cause.
+
+    A file in UTF-16 or in a code page the unit cells identify is converted, and mojibake
+    undone, so its cells are still checked; the finding says once what was wrong.
+    """
     if data[:2] in UTF16_BOMS:
         message = "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8"
-        return [where.finding(1, None, "encoding-error", message, hint=RESAVE)]
-    if utf8_valid(data):
-        return []
-    return _encoding_findings(data, start, where)
+        converted = bytes(data).decode("utf-16", "replace").encode("utf-8")
+        return converted, 0, [where.finding(1, None, "encoding-error", message, hint=CONVERT)]
+    codec = charset.utf16_without_bom(data)
+    if codec is not None:
+        message = f"the file is {charset.UTF16[codec]} without a byte-order mark, not UTF-8"
+        converted = bytes(data).decode(codec, "replace").encode("utf-8")
+        return converted, 0, [where.finding(1, None, "encoding-error", message, hint=CONVERT)]
+    if not utf8_valid(data):
+        return _from_code_page(data, start, where)
+    if charset.has_mojibake(data):
+        return _without_mojibake(data, start, where)
+    return data, start, []
 
 
 RESAVE = 're-save the file as UTF-8, e.g. "CSV UTF-8" in a spreadsheet'
+CONVERT = "k2brief fix converts it to UTF-8; or " + RESAVE
+LOST = (
+    'a code page has no "≥", Greek or Eastern European letters: saving in one replaced '
+    'them with "?", which re-saving keeps; check such cells'
+)
 
 
-def _encoding_findings(data: Data, start: int, where: Where) -> list[Finding]:
-    """Return one finding per line holding bytes that are not UTF-8."""
+def _from_code_page(data: Data, start: int, where: Where) -> tuple[Data | None, int, list]:
+    """Report bytes that are not UTF-8 once, and convert them when the code page is sure."""
     text = data[start:].decode("utf-8", "surrogateescape")
     ends = [m.end() for m in LINE_BREAK.finditer(text)]
-    findings, seen = [], set()
-    for match in re.finditer("[\udc80-\udcff]+", text):
-        line = int(np.searchsorted(ends, match.start(), side="right")) + 1
-        if line in seen:
-            continue
-        seen.add(line)
-        prefix = text[ends[line - 2] if line > 1 else 0 : match.start()]
-        raw = bytes(ord(c) - 0xDC00 for c in match.group())
-        shown = " ".join(f"0x{b:02X}" for b in raw[:8])
-        message = f"byte{'s' * (len(raw) > 1)} {shown} {'are' if len(raw) > 1 else 'is'} not UTF-8"
-        findings.append(
-            where.finding(
-                line, _field_number(prefix), "encoding-error", message, hint=_encoding_hint(raw)
-            )
-        )
-    return findings
+    bad = [m for m in re.finditer("[\udc80-\udcff]+", text)]
+    lines = np.unique(np.searchsorted(ends, [m.start() for m in bad], side="right")) + 1
+    first = bad[0]
+    line = int(lines[0])
+    prefix = text[ends[line - 2] if line > 1 else 0 : first.start()]
+    raw = bytes(ord(c) - 0xDC00 for c in first.group())
+    shown = " ".join(f"0x{b:02X}" for b in raw[:8])
+    codec, plausible = charset.code_page(bytes(data[start:]))
+    count = len(lines)
+    message = (
+        f"{count} line{'s' * (count > 1)} hold bytes that are not UTF-8, "
+        f"first {shown} here; the file was saved in a code page"
+    )
+    if codec is not None:
+        reads = raw.decode(codec, "replace")
+        name = charset.CODE_PAGES[codec]
+        hint = f'the unit cells read "µg" in {name}, where this reads "{reads}"; {CONVERT}; {LOST}'
+    elif plausible:
+        names = " or ".join(charset.CODE_PAGES[c] for c in plausible)
+        hint = f"it may be {names}: no unit cell tells which; {RESAVE}; {LOST}"
+    else:
+        hint = RESAVE
+    finding = where.finding(line, _field_number(prefix), "encoding-error", message, hint=hint)
+    if codec is None:
+        return None, start, [finding]
+    return bytes(data[start:]).decode(codec).encode("utf-8"), 0, [finding]
+
+
+def _without_mojibake(data: Data, start: int, where: Where) -> tuple[Data, int, list]:
+    """Report double-encoded characters once per file and check the cells undone."""
+    text = bytes(data[start:]).decode("utf-8")
+    fixed, repairs = charset.undo_mojibake(text)
+    if not repairs:
+        return data, start, []
+    ends = [m.end() for m in LINE_BREAK.finditer(text)]
+    lines = np.unique(np.searchsorted(ends, [r.offset for r in repairs], side="right")) + 1
+    line, first = int(lines[0]), repairs[0]
+    prefix = text[ends[line - 2] if line > 1 else 0 : first.offset]
+    count = len(lines)
+    message = (
+        f'"{first.old}" is "{first.new}" encoded twice: this file was read in the wrong '
+        "character set and saved again; every accented or special character is affected "
+        f"({count} line{'s' * (count > 1)})"
+    )
+    hint = (
+        "k2brief fix undoes it exactly; next time open the file as UTF-8 (Unicode), "
+        "or keep the byte-order mark the bundled tables carry"
+    )
+    finding = where.finding(line, _field_number(prefix), "mojibake", message, hint=hint)
+    return data[:start] + fixed.encode("utf-8"), start, [finding]
 
 
 def _field_number(prefix: str) -> int | None:
@@ -179,14 +265,6 @@ def _field_number(prefix: str) -> int | None:
         return len(next(csv.reader([prefix]), [""])) if prefix else 1
     except csv.Error:
         return None
-
-
-def _encoding_hint(raw: bytes) -> str:
-    try:
-        guess = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return RESAVE
-    return f'the file looks like Windows-1252, where this reads "{guess}"; {RESAVE}'
 
 
 def _shape_problem(data: Data, start: int, where: Where, expected: int) -> list[Finding]:

@@ -97,21 +97,66 @@ def test_a_quote_never_closed_is_reported_where_it_opens() -> None:
     assert loaded.table.num_rows == 1
 
 
-def test_windows_1252_bytes_name_the_line_and_the_likely_encoding() -> None:
-    loaded = parse_csv("a,b\n1,12 µg\n2,ok\n".encode("cp1252"), WHERE, 2)
-    assert loaded.table is None
+def test_windows_1252_is_reported_once_and_read_by_its_unit_cells() -> None:
+    loaded = parse_csv("a,b\n1,12 µg\n2,ok\n3,é µg\n".encode("cp1252"), WHERE, 2)
     (finding,) = loaded.findings
     assert (finding.line, finding.column, finding.code) == (2, 2, "encoding-error")
-    assert finding.message == "byte 0xB5 is not UTF-8"
-    assert "Windows-1252" in finding.hint
-    assert '"µ"' in finding.hint
-    assert "UTF-8" in finding.hint
+    assert finding.message.startswith("2 lines hold bytes that are not UTF-8, first 0xB5 here")
+    assert 'read "µg" in Windows-1252' in finding.hint
+    assert '"?"' in finding.hint
+    assert loaded.table.columns[1].to_pylist() == ["12 µg", "ok", "é µg"]
+
+
+def test_a_dos_code_page_is_told_apart_by_the_micro_sign() -> None:
+    loaded = parse_csv("a,b\n1,12 µg\n2,Müller\n".encode("cp850"), WHERE, 2)
+    (finding,) = loaded.findings
+    assert "DOS code page 850" in finding.hint
+    assert loaded.table.columns[1].to_pylist() == ["12 µg", "Müller"]
+
+
+def test_a_code_page_without_unit_cells_is_not_guessed() -> None:
+    loaded = parse_csv("a,b\n1,Müller\n".encode("cp1252"), WHERE, 2)
+    assert loaded.table is None
+    (finding,) = loaded.findings
+    assert "no unit cell tells which" in finding.hint
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf_16_with_or_without_a_byte_order_mark_is_one_finding(codec: str) -> None:
+    loaded = parse_csv("a,b\n1,12 µg\n".encode(codec), WHERE, 2)
+    assert [(f.line, f.code) for f in loaded.findings] == [(1, "encoding-error")]
+    assert "UTF-16" in loaded.findings[0].message
+    assert loaded.table.columns[1].to_pylist() == ["12 µg"]
+
+
+def test_mojibake_is_reported_once_per_file_and_read_undone() -> None:
+    text = "a,b\n1,12 µg\n2,‘quoted’ ≥ 400\n3,plain\n"
+    twice = text.encode("utf-8").decode("cp1252").encode("utf-8")
+    loaded = parse_csv(twice, WHERE, 2)
+    (finding,) = loaded.findings
+    assert (finding.line, finding.column, finding.code) == (2, 2, "mojibake")
+    assert "(2 lines)" in finding.message
+    assert loaded.table.columns[1].to_pylist() == ["12 µg", "‘quoted’ ≥ 400", "plain"]
+
+
+def test_an_excel_separator_line_is_one_warning_and_keeps_line_numbers() -> None:
+    loaded = parse_csv(b"sep=,\r\na,b\r\n1,2\r\n", WHERE, 2)
+    assert [(f.line, f.code, f.severity) for f in loaded.findings] == [(1, "sep-line", "warning")]
+    assert (loaded.table.labels, loaded.table.header_line) == (("a", "b"), 2)
+    assert loaded.table.lines.tolist() == [3]
+
+
+def test_empty_lines_at_the_end_are_one_warning() -> None:
+    loaded = parse_csv(b"a,b\n1,2\n\n3,4\n\n\n", WHERE, 2)
+    assert [(f.line, f.code) for f in loaded.findings] == [
+        (3, "blank-row"),
+        (5, "trailing-blank-rows"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("data", "code"),
     [
-        ("a,b\n1,2\n".encode("utf-16"), "encoding-error"),
         (b"a;b;c\n1;2;3\n", "dialect-error"),
         (b"a\tb\tc\n1\t2\t3\n", "dialect-error"),
         (b"", "empty-file"),
