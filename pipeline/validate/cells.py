@@ -17,13 +17,15 @@ import pyarrow.compute as pc
 from pipeline.arrow import flags, ints, mask, null, texts, values
 from pipeline.load.read import Where
 from pipeline.report import Finding
+from pipeline.validate import sheets
 from pipeline.validate.hints import enum_hint, number_hint, pattern_hint, shown
 from pipeline.validate.schema import Field
 from pipeline.validate.text import controls, edge_flags, markup
 
 MAX_CELL_CHARS = 10_000
-NUMBER = r"^[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*$"
-INTEGER = r"^[ \t]*[+-]?[0-9]{1,18}[ \t]*$"
+# Spaces around a number, Unicode ones too (a spreadsheet's non-breaking space), are a warning.
+NUMBER = r"^[\pZ\t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[\pZ\t]*$"
+INTEGER = r"^[\pZ\t]*[+-]?[0-9]{1,18}(?:\.0+)?[\pZ\t]*$"
 NULL = {
     "string": null(pa.string()),
     "number": null(pa.float64()),
@@ -62,11 +64,11 @@ class _Collector:
         return self.raw.take(ints(rows)).to_pylist()
 
     def add(self, rows: np.ndarray, code: str, word, severity: str = "error") -> None:
-        """Add one finding per row; word(cell) returns (message, hint)."""
+        """Add one finding per row; word(cell) returns (message, hint[, repaired cell])."""
         if not rows.size:
             return
         for row, cell in zip(rows.tolist(), self.cells(rows), strict=True):
-            message, hint = word(cell)
+            message, hint, *repair = word(cell)
             self.findings.append(
                 Finding(
                     self.place.where.path,
@@ -80,6 +82,7 @@ class _Collector:
                     cell if len(cell) <= 1000 else cell[:1000] + "…",
                     hint,
                     int(self.place.numbers[row]),
+                    repair[0] if repair else None,
                 )
             )
 
@@ -111,13 +114,54 @@ def check_column(
     else:
         typed, type_bad = _typed(out, field, nulled, active & ~bad)
         bad |= type_bad
+    spelt = np.zeros(len(active), dtype=bool)
+    if field.constraints.enum is not None:
+        typed, spelt = _spellings(out, typed, active & ~bad)
     bad |= _constraints(out, field, raw, typed, active & ~bad, nbytes)
     if field.type == "string":
-        _warnings(out, raw, active & ~bad, scan)
+        bad |= _round_trip(out, raw, active & ~bad & ~spelt)
+        _warnings(out, raw, active & ~bad & ~spelt, scan)
     ok = active & ~bad
     if bad.any() and field.type != "string":
         typed = pc.if_else(mask(ok | missing), typed, NULL[field.type])
     return Column(typed, ok, ~missing, out.findings)
+
+
+def _spellings(out: _Collector, typed: pa.ChunkedArray, active: np.ndarray):
+    """Warn about units spelt another way ("mcg", Greek mu) and read them as spelt right."""
+    allowed = out.field.constraints.enum or ()
+    rows = np.flatnonzero(active & ~flags(pc.is_in(typed, value_set=texts(allowed))))
+    found = [
+        (row, fixed)
+        for row, cell in zip(rows.tolist(), out.cells(rows), strict=True)
+        if (fixed := sheets.unit_spelling(cell, allowed)) is not None
+    ]
+    where = np.zeros(len(active), dtype=bool)
+    if not found:
+        return typed, where
+
+    def word(cell: str) -> tuple[str, str, str]:
+        fixed = sheets.unit_spelling(cell, allowed) or cell
+        message = f'{shown(cell)} in {out.field.name} is the unit "{fixed}" spelt another way'
+        return message, f'k2brief fix writes "{fixed}", with the micro sign (U+00B5)', fixed
+
+    spelt = np.array([row for row, _ in found])
+    out.add(spelt, "unit-spelling", word, "warning")
+    where[spelt] = True
+    fixed = texts([value for _, value in found])
+    return pa.chunked_array(
+        [pc.replace_with_mask(typed.combine_chunks(), mask(where), fixed)]
+    ), where
+
+
+def _round_trip(out: _Collector, raw: pa.ChunkedArray, active: np.ndarray) -> np.ndarray:
+    """Report text a code page or a spreadsheet's formats changed; return the lost cells."""
+    name = out.field.name
+    lost = sheets.lost_characters(raw, active)
+    out.add(np.flatnonzero(lost), "lost-character", sheets.lost_word(name))
+    shaped = sheets.reformatted(raw, active & ~lost)
+    out.add(np.flatnonzero(shaped), "spreadsheet-format", sheets.reformatted_word(name), "warning")
+    return lost
 
 
 def _too_large(out: _Collector, active: np.ndarray, nbytes: np.ndarray, raw) -> np.ndarray:
@@ -143,10 +187,16 @@ def _typed(out: _Collector, field: Field, nulled, active: np.ndarray):
     parts = [_cast_chunk(chunk, number) for chunk in nulled.chunks]
     typed = pa.chunked_array([p[0] for p in parts], type=pa.float64() if number else pa.int64())
     spaced = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=bool)
-    out.add(np.flatnonzero(spaced & active), "stray-whitespace", _space_word(out), "warning")
-    bad = active & flags(pc.is_null(typed))
+    ambiguous = sheets.ambiguous_numbers(nulled, active)
+    out.add(np.flatnonzero(ambiguous), "ambiguous-number", sheets.ambiguous_word(field.name))
+    repaired = spaced & active & ~ambiguous
+    out.add(np.flatnonzero(repaired), "stray-whitespace", _space_word(out), "warning")
+    bad = active & flags(pc.is_null(typed)) & ~ambiguous
     if number:
         bad |= active & ~np.isfinite(values(typed))
+    else:
+        zeros = active & ~bad & ~ambiguous & ~repaired & flags(pc.match_substring(nulled, "."))
+        out.add(np.flatnonzero(zeros), "decimal-zero", _zero_word(field.name), "warning")
     kind = "a number" if number else "an integer"
 
     def word(cell: str) -> tuple[str, str | None]:
@@ -156,7 +206,16 @@ def _typed(out: _Collector, field: Field, nulled, active: np.ndarray):
         )
 
     out.add(np.flatnonzero(bad), "type-error", word)
-    return typed, bad
+    return typed, bad | ambiguous
+
+
+def _zero_word(name: str):
+    def word(cell: str) -> tuple[str, str, str]:
+        whole = sheets.whole_with_zeros(cell) or cell
+        message = f"{shown(cell)} in {name} is the whole number {whole} written with decimals"
+        return message, f"a spreadsheet's number format; k2brief fix writes {whole}", whole
+
+    return word
 
 
 def _cast_chunk(chunk: pa.Array, number: bool) -> tuple[pa.Array, np.ndarray]:
@@ -171,18 +230,20 @@ def _cast_chunk(chunk: pa.Array, number: bool) -> tuple[pa.Array, np.ndarray]:
         except pa.ArrowInvalid:
             pass
     valid = pc.match_substring_regex(chunk, NUMBER if number else INTEGER)
-    trimmed = pc.utf8_trim(chunk, " \t")
+    trimmed = pc.utf8_trim_whitespace(chunk)
     spaced = flags(pc.and_(valid, pc.not_equal(trimmed, chunk)))
     if not number:
-        trimmed = pc.replace_substring_regex(trimmed, r"^\+", "")
+        trimmed = pc.replace_substring_regex(trimmed, r"^\+|\.0+$", "")
     kind = pa.float64() if number else pa.int64()
     return pc.cast(pc.if_else(valid, trimmed, NULL["string"]), kind), spaced
 
 
 def _space_word(out: _Collector):
-    def word(cell: str) -> tuple[str, str]:
+    def word(cell: str) -> tuple[str, ...]:
         message = f"{shown(cell)} in {out.field.name} starts or ends with whitespace"
-        return message, "remove the spaces around the value"
+        if out.field.type == "string":
+            return message, "remove the spaces around the value"
+        return message, "remove the spaces around the value; k2brief fix does", cell.strip()
 
     return word
 
@@ -192,7 +253,7 @@ def _constraints(out, field: Field, raw, typed, active: np.ndarray, nbytes) -> n
     c, name = field.constraints, field.name
     bad = np.zeros(len(active), dtype=bool)
     if c.enum is not None:
-        miss = active & ~flags(pc.is_in(raw, value_set=texts(c.enum)))
+        miss = active & ~flags(pc.is_in(typed, value_set=texts(c.enum)))
         out.add(
             np.flatnonzero(miss),
             "constraint-error",

@@ -58,6 +58,12 @@ def check_header(
         if not label.strip():
             hint = f'expected "{guess}" here' if guess else "name the column or delete it"
             report(i + 1, "blank-label", f"column {i + 1} has no name", hint, guess)
+        elif guess is not None and _normal(label) == _normal(guess):
+            message = f'column {shown(label)} is "{guess}" with other spaces or case'
+            hint = f'k2brief fix writes "{guess}"'
+            findings.append(
+                where.finding(line, i + 1, "label-variant", message, hint=hint, repair=guess)
+            )
         elif guess is not None:
             report(
                 i + 1, "incorrect-label", f'column {shown(label)} should be "{guess}"', None, guess
@@ -90,15 +96,16 @@ def _guess(label: str, missing: list[str], fields: tuple[str, ...], index: int) 
 def _order(
     positions: dict[str, int], fields: tuple[str, ...], where: Where, line: int
 ) -> list[Finding]:
-    """Report the first column that breaks the schema's order, once per file."""
+    """Report the first column that breaks the schema's order, once per file.
+
+    Columns are matched by name, so the order loses nothing: a warning that fix repairs.
+    """
     in_file = sorted(positions, key=positions.__getitem__)
     expected = [f for f in fields if f in positions]
     for got, want in zip(in_file, expected, strict=True):
         if got != want:
             message = f'column {shown(got)} is where the schema puts "{want}"'
-            hint = "order the columns as in datapackage.json: " + ", ".join(fields)
+            hint = "k2brief fix orders the columns as in datapackage.json: " + ", ".join(fields)
             column = positions[got] + 1
-            return [
-                where.finding(line, column, "incorrect-label", message, hint=hint, field_name=got)
-            ]
+            return [where.finding(line, column, "column-order", message, hint=hint, field_name=got)]
     return []

@@ -52,7 +52,16 @@ def _minus(s: str) -> str | None:
 
 
 def _separators(s: str) -> str | None:
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", s):
+    if re.fullmatch(r"[+-]?[1-9]\d{0,2}(\.\d{3})+,\d+", s):
+        return f"German number format? write {s.replace('.', '').replace(',', '.')}"
+    if re.fullmatch(r"[+-]?[1-9]\d{0,2},\d{3}", s):
+        # "1,234" is 1234 in English and 1.234 in a decimal-comma locale: say both.
+        grouped, decimal = s.replace(",", ""), s.replace(",", ".")
+        return (
+            f"write {grouped} if the comma separates thousands, "
+            f"or {decimal} if it is a decimal comma"
+        )
+    if re.fullmatch(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?", s):
         return f"thousands separator? write {s.replace(',', '')}"
     if re.fullmatch(r"[+-]?\d*,\d+", s):
         return f"decimal comma? write {s.replace(',', '.')}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyarrow as pa
@@ -59,10 +59,12 @@ class CheckedTable:
 
 def check_table(resource: Resource, raw: RawTable, where: Where) -> CheckedTable:
     """Check the header and every cell of a table, each problem reported once."""
-    header = check_header(raw.labels, resource.field_names, where, raw.header_line)
-    findings = list(header.findings)
-    n = raw.num_rows
+    raw, findings = _without_empty_columns(raw, where, resource.field_names)
     sizes = [lengths(column) for column in raw.columns]
+    raw, sizes, trailing = _without_trailing_blanks(raw, where, sizes)
+    header = check_header(raw.labels, resource.field_names, where, raw.header_line)
+    findings += header.findings + trailing
+    n = raw.num_rows
     blank = _blank(sizes, n)
     findings += _blank_findings(where, raw, blank)
     typed, ok, present = {}, {}, {}
@@ -86,6 +88,50 @@ def check_table(resource: Resource, raw: RawTable, where: Where) -> CheckedTable
             typed[field.name] = pa.chunked_array([pa.nulls(n, ARROW_TYPES[field.type])])
             ok[field.name] = present[field.name] = np.zeros(n, dtype=bool)
     return CheckedTable(resource, where, raw, header.positions, typed, ok, present, findings)
+
+
+def _without_empty_columns(
+    raw: RawTable, where: Where, fields: tuple[str, ...]
+) -> tuple[RawTable, list[Finding]]:
+    """Drop unnamed columns at the end that hold nothing but spaces, with one warning."""
+    keep = len(raw.labels)
+    while keep > 1 and not raw.labels[keep - 1].strip() and len(raw.labels) > len(fields):
+        column = pc.utf8_trim_whitespace(raw.columns[keep - 1])
+        if raw.num_rows and pc.max(pc.binary_length(column)).as_py():
+            break
+        keep -= 1
+    if keep == len(raw.labels) or any(len(r.cells) != len(raw.labels) for r in raw.ragged):
+        return raw, []
+    dropped = len(raw.labels) - keep
+    message = f"column {keep + 1} has no name and holds nothing on any line"
+    if dropped > 1:
+        message = f"columns {keep + 1} to {len(raw.labels)} have no name and hold nothing"
+    hint = "a spreadsheet wrote an empty column; k2brief fix deletes it"
+    finding = where.finding(raw.header_line, keep + 1, "empty-column", message, hint=hint)
+    trimmed = replace(raw, labels=raw.labels[:keep], columns=raw.columns[:keep])
+    return trimmed, [finding]
+
+
+def _without_trailing_blanks(
+    raw: RawTable, where: Where, sizes: list[np.ndarray]
+) -> tuple[RawTable, list[np.ndarray], list[Finding]]:
+    """Drop rows of empty cells (",,,,") after the last row with a value, with one warning."""
+    blank = _blank(sizes, raw.num_rows)
+    filled = np.flatnonzero(~blank)
+    keep = int(filled[-1]) + 1 if filled.size else 0
+    if keep == raw.num_rows or any(r.line > raw.lines[keep] for r in raw.ragged):
+        return raw, sizes, []
+    count = raw.num_rows - keep
+    message = f"{count} row{'s' * (count > 1)} of empty cells after the last row"
+    hint = "a spreadsheet wrote them; k2brief fix deletes them"
+    finding = where.finding(int(raw.lines[keep]), None, "trailing-blank-rows", message, hint=hint)
+    trimmed = replace(
+        raw,
+        columns=tuple(c.slice(0, keep) for c in raw.columns),
+        lines=raw.lines[:keep],
+        row_numbers=raw.row_numbers[:keep],
+    )
+    return trimmed, [s[:keep] for s in sizes], [finding]
 
 
 def _each(check: Callable[[Field], Column], fields: list[Field], rows: int) -> list[Column]:

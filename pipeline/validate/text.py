@@ -111,3 +111,29 @@ def _unicode_space(two: list[np.ndarray], three: list[np.ndarray]) -> np.ndarray
 def _at(data: np.ndarray, index: np.ndarray, inside: np.ndarray) -> np.ndarray:
     """Return data[index] where inside holds, else 0."""
     return np.where(inside, data[np.clip(index, 0, len(data) - 1)], 0).astype(np.uint8)
+
+
+def edge_bytes(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return each cell's first byte, last byte and fourth byte from the end (0 if none)."""
+    parts = [_chunk_bytes(chunk) for chunk in raw.chunks if len(chunk)]
+    if not parts:
+        empty = np.zeros(0, dtype=np.uint8)
+        return empty, empty, empty
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))  # type: ignore[return-value]
+
+
+def _chunk_bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = len(chunk)
+    buffers = chunk.buffers()
+    if buffers[2] is None or buffers[2].size == 0:
+        zeros = np.zeros(n, dtype=np.uint8)
+        return zeros, zeros, zeros
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=chunk.offset * 4)
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    size = ends - starts
+    return (
+        _at(data, starts, size > 0),
+        _at(data, ends - 1, size > 0),
+        _at(data, ends - 4, size >= 4),
+    )

@@ -68,13 +68,23 @@ def test_json_output_has_the_frictionless_shape(tmp_path: Path) -> None:
 
 
 def test_github_output_annotates_the_csv(tmp_path: Path) -> None:
-    build_package(tmp_path / "data", INVALID / "enum-greek-mu")
+    build_package(tmp_path / "data", INVALID / "enum-unknown")
     result = _run(tmp_path, "--data", "data", "--format", "github")
     assert result.exit_code == 1
     first, last = result.output.splitlines()
-    assert first.startswith("::error file=data/foods.csv,line=2,col=7,title=constraint-error::")
-    assert "Greek letter mu" in first
+    assert first.startswith("::error file=data/foods.csv,line=")
+    assert ",title=constraint-error::" in first
     assert last == "invalid: 1 error, 0 warnings in 11 tables"
+
+
+def test_github_output_annotates_a_warning(tmp_path: Path) -> None:
+    build_package(tmp_path / "data", INVALID / "enum-greek-mu")
+    result = _run(tmp_path, "--data", "data", "--format", "github")
+    assert result.exit_code == 0
+    first, last = result.output.splitlines()
+    assert first.startswith("::warning file=data/foods.csv,line=2,col=7,title=unit-spelling::")
+    assert "micro sign" in first
+    assert last == "valid: 0 errors, 1 warning in 11 tables"
 
 
 def test_a_malformed_datapackage_is_invalid_data_not_a_crash(tmp_path: Path) -> None:
