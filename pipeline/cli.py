@@ -72,6 +72,29 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     sys.exit(EXIT_OK if result.report.valid else EXIT_INVALID)
 
 
+@main.command()
+@data_option
+@click.option("--dry-run", is_flag=True, help="Print the repairs and change nothing.")
+def fix(data_dir: Path | None, dry_run: bool) -> None:
+    """Repair in place what a spreadsheet did and can be undone losslessly, then validate.
+
+    Prints each repair as file:line:column: repair: what → what, and each problem left
+    for a person with the reason. Exit status: 0 valid after the repairs, 1 findings
+    remain, 2 usage error.
+    """
+    from pipeline.validate.schema import PACKAGE_FILE
+
+    settings = Settings().with_overrides(data_dir=data_dir)
+    if not (settings.data_dir / PACKAGE_FILE).is_file():
+        raise click.UsageError(f"no {PACKAGE_FILE} in {settings.data_dir}")
+    from pipeline.fix import repair
+
+    lines, valid = repair(settings.data_dir, Path.cwd(), dry_run=dry_run)
+    for line in lines:
+        click.echo(line)
+    sys.exit(EXIT_OK if valid else EXIT_INVALID)
+
+
 out_option = click.option(
     "--out",
     "out_dir",

@@ -253,7 +253,7 @@ def _without_mojibake(data: Data, start: int, where: Where) -> tuple[Data, int, 
     )
     hint = (
         "k2brief fix undoes it exactly; next time open the file as UTF-8 (Unicode), "
-        "or keep the byte-order mark the bundled tables carry"
+        "with the import dialog (see the README on editing)"
     )
     finding = where.finding(line, _field_number(prefix), "mojibake", message, hint=hint)
     return data[:start] + fixed.encode("utf-8"), start, [finding]

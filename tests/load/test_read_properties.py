@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pipeline.load.read as load
+from pipeline.load.charset import undo_mojibake
 from pipeline.load.read import Where, parse_csv
 
 pytestmark = pytest.mark.slow
@@ -87,8 +88,13 @@ def test_every_record_is_a_row_or_reported(
 ) -> None:
     text = _write([header, *rows], terminator)
     loaded = parse_csv(text.encode(), WHERE, len(header))
+    # Text that reads as mojibake is reported once and its cells read undone.
+    undone = any(f.code == "mojibake" for f in loaded.findings)
+    if undone:
+        header = [undo_mojibake(c)[0] for c in header]
+        rows = [[undo_mojibake(c)[0] for c in row] for row in rows]
     if loaded.table is None:  # a header the loader refuses, with its reason
-        assert [f.code for f in loaded.findings] in (
+        assert [f.code for f in loaded.findings if f.code != "mojibake"] in (
             ["dialect-error"],
             ["empty-file"],
             ["encoding-error"],  # a NUL in the header: the file looks like UTF-16
