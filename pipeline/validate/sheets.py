@@ -57,10 +57,13 @@ def ambiguous_word(name: str):
 
 def lost_characters(raw: pa.ChunkedArray, active: np.ndarray) -> np.ndarray:
     """Return the text cells where a "?" stands for a character a code page could not hold."""
-    if not pc.any(pc.match_substring(raw, "?")).as_py():
-        return np.zeros(len(active), dtype=bool)
-    found = flags(pc.match_substring_regex(raw, LOST))
-    return active & found & ~flags(pc.match_substring_regex(raw, WEB_ADDRESS))
+    found = np.zeros(len(active), dtype=bool)
+    rows = np.flatnonzero(active & flags(pc.match_substring(raw, "?")))
+    if rows.size:
+        cells = raw.take(ints(rows))
+        lost = flags(pc.match_substring_regex(cells, LOST))
+        found[rows] = lost & ~flags(pc.match_substring_regex(cells, WEB_ADDRESS))
+    return found
 
 
 def lost_word(name: str):
