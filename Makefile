@@ -14,7 +14,7 @@ OUT       ?= output
 # Debian packages: fonts the documents embed, Pango for WeasyPrint,
 # poppler-utils and chromium for the tests that look at the outputs.
 BUILD_DEBS := fonts-inter fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBS  := $(BUILD_DEBS) poppler-utils chromium
+TEST_DEBS  := $(BUILD_DEBS) poppler-utils chromium libreoffice-calc-nogui
 
 .PHONY: help setup system-build system-test build validate test test-fast golden lint format bench clean dist
 
