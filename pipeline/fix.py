@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.load import charset
 from pipeline.load.read import BOM, UTF16_BOMS, Where, decoded
 from pipeline.outputs import Artifact, write_all
 from pipeline.report import Finding, format_report
@@ -112,7 +113,7 @@ def fix_file(path: Path, findings: list[Finding], fields: tuple[str, ...], shown
         return result
     text = bytes(data[start:]).decode("utf-8")
     for f in converted:
-        result.repairs.append(f"{_at(shown, f)}: repair: {_first_words(f.message)} → UTF-8")
+        result.repairs.append(f"{_at(shown, f)}: repair: {_charset_name(raw)} → UTF-8")
     try:
         rows = records(text)
     except Unparsable as error:
@@ -133,9 +134,15 @@ def _repairable(f: Finding) -> bool:
     return f.code in FILE_REPAIRS or f.repair is not None
 
 
-def _first_words(message: str) -> str:
-    found = re.search(r"in ([\w -]+?)(?:,|;| \(|$)|is (UTF-16[^,]*?) without", message)
-    return (found.group(1) or found.group(2)) if found else "code page"
+def _charset_name(raw: bytes) -> str:
+    """Name the character set a file that is not UTF-8 was read in."""
+    if raw[:2] in UTF16_BOMS:
+        return "UTF-16"
+    codec = charset.utf16_without_bom(raw)
+    if codec is not None:
+        return charset.UTF16[codec] + " without a byte-order mark"
+    found, _ = charset.code_page(raw)
+    return charset.CODE_PAGES.get(found or "", "a code page")
 
 
 def _at(shown: str, f: Finding) -> str:

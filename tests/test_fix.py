@@ -101,3 +101,9 @@ def test_dry_run_prints_the_repairs_and_changes_nothing(
 
 def test_fix_without_a_package_is_a_usage_error(tmp_path: Path) -> None:
     assert run_cli(["fix", "--data", str(tmp_path)]).exit_code == 2
+
+
+def test_a_code_page_repair_names_the_code_page(tmp_path: Path) -> None:
+    data_dir = build_package(tmp_path / "data", INVALID / "sheet-dos-code-page")
+    lines, _ = repair(data_dir, tmp_path, dry_run=True)
+    assert lines[0] == "data/foods.csv:2:7: repair: DOS code page 850 → UTF-8"
