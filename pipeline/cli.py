@@ -67,7 +67,7 @@ def validate(data_dir: Path | None, fmt: str) -> None:
     from pipeline.report import format_report
     from pipeline.validate.package import validate_package
 
-    result = validate_package(settings.data_dir)
+    result = _run(lambda: validate_package(settings.data_dir))
     click.echo(format_report(result.report, fmt, base=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if result.report.valid else EXIT_INVALID)
 
@@ -240,12 +240,12 @@ def watch(data_dir: Path | None, out_dir: Path | None, paper: str | None, jobs: 
     settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir, paper=paper)
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
-    run_watch(settings, click.echo, jobs=jobs or os.cpu_count() or 1)
+    _run(lambda: run_watch(settings, click.echo, jobs=jobs or os.cpu_count() or 1))
 
 
 def _run(action: Callable[[], T]) -> T:
-    """Run a core action, turning its known failures into messages and exit codes."""
-    from pipeline.errors import InvalidDataError, K2BriefError
+    """Run a core action, turning its known failures and OS errors into one-line messages."""
+    from pipeline.errors import InvalidDataError, K2BriefError, describe_os_error
 
     try:
         return action()
@@ -258,6 +258,10 @@ def _run(action: Callable[[], T]) -> T:
     except K2BriefError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
+    except OSError as error:
+        # Any the core did not name itself: still one line, never a traceback.
+        click.echo(f"error: {describe_os_error(error, 'access')}", err=True)
+        sys.exit(EXIT_INVALID)
 
 
 def _summary(documents: Iterable[DocumentStatus]) -> str:

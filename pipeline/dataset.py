@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from pipeline import __version__
+from pipeline.errors import os_errors
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,9 @@ class Dataset:
         files = [(DESCRIPTOR, hashlib.sha256(raw).hexdigest())]
         for name in sorted({rel for _, rel in resources}):
             if (data_dir / name).is_file():
-                files.append((name, hashlib.sha256((data_dir / name).read_bytes()).hexdigest()))
+                with os_errors("read the data file", data_dir / name):
+                    data = (data_dir / name).read_bytes()
+                files.append((name, hashlib.sha256(data).hexdigest()))
         return cls(
             data_dir=data_dir,
             title=str(descriptor.get("title", "")),

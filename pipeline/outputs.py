@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.errors import FileSystemError, os_errors
 
 
 @dataclass(frozen=True)
@@ -28,25 +31,46 @@ def _write_temp(target: Path, data: bytes) -> Path:
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            Path(temp).unlink(missing_ok=True)
         raise
     return Path(temp)
 
 
+def _discard(staged: Iterable[tuple[Path, Path]]) -> None:
+    """Remove staged temporary files, ignoring any that cannot be removed."""
+    for temp, _ in staged:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
 def write_all(out_dir: Path, artifacts: Iterable[Artifact]) -> list[Path]:
-    """Stage every artifact as a temporary file, then rename them all into place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Stage every artifact as a temporary file, then rename them all into place.
+
+    An OSError (full disk, permissions, a file where a folder should be) becomes a
+    FileSystemError naming the path; the previous files are left as they were.
+    """
+    with os_errors("create the output folder", out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
         for artifact in artifacts:
             target = out_dir / artifact.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staged.append((_write_temp(target, artifact.data), target))
+            with os_errors("write", target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staged.append((_write_temp(target, artifact.data), target))
+    except FileSystemError as error:
+        _discard(staged)
+        raise FileSystemError(f"{error}; no output was changed") from error
     except BaseException:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+        _discard(staged)
         raise
     # Renames are atomic per file and happen only once every file is staged.
-    for temp, target in staged:
-        os.replace(temp, target)
+    for index, (temp, target) in enumerate(staged):
+        try:
+            with os_errors("move into place", target):
+                os.replace(temp, target)
+        except BaseException:
+            _discard(staged[index:])
+            raise
     return [target for _, target in staged]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pipeline.build.manifest import MANIFEST, SUMS, Manifest
 from pipeline.build.run import LOCK, build_lock
+from pipeline.errors import os_errors
 
 
 def clean(out_dir: Path) -> list[Path]:
@@ -20,6 +21,8 @@ def clean(out_dir: Path) -> list[Path]:
         targets += sorted(out_dir.rglob(".*.tmp"))
         removed = [path for path in targets if path.is_file()]
         for path in removed:
-            path.unlink()
-    (out_dir / LOCK).unlink(missing_ok=True)
+            with os_errors("remove", path):
+                path.unlink()
+    with os_errors("remove", out_dir / LOCK):
+        (out_dir / LOCK).unlink(missing_ok=True)
     return removed

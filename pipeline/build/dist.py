@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
-from pathlib import Path
-
 from datetime import datetime
+from pathlib import Path
 
 from pipeline.build.manifest import MANIFEST, SUMS, Manifest
 from pipeline.dataset import Dataset, build_date
-from pipeline.errors import BuildError
+from pipeline.errors import BuildError, os_errors
 from pipeline.outputs import Artifact, write_all
 
 
@@ -28,16 +28,16 @@ def make_archive(out_dir: Path, data_dir: Path, dist_dir: Path) -> Path:
     date = build_date(Dataset.descriptor_created(data_dir))
     stamp = (max(date.year, 1980), date.month, date.day, date.hour, date.minute, date.second)
     target = dist_dir / archive_name(date)
-    staging = dist_dir / f".{target.name}.build"
-    dist_dir.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(staging, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # Built in memory, then written atomically: a full disk leaves the previous archive whole.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in [*names, MANIFEST, SUMS]:
             # Fixed time, permissions and order: the same outputs give the same bytes.
             info = zipfile.ZipInfo(f"k2brief-briefings/{name}", date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (out_dir / name).read_bytes(), compresslevel=9)
-    data = staging.read_bytes()
-    staging.unlink()
-    write_all(dist_dir, [Artifact(target.name, data)])
+            with os_errors("read the output", out_dir / name):
+                data = (out_dir / name).read_bytes()
+            archive.writestr(info, data, compresslevel=9)
+    write_all(dist_dir, [Artifact(target.name, buffer.getvalue())])
     return target

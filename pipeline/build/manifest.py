@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
+from pipeline.errors import os_errors
 from pipeline.pdf.engine import font_files, pango_version
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ SUMS = "SHA256SUMS"
 
 def sha256_file(path: Path) -> str:
     """Return the hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with os_errors("read", path):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -69,7 +71,8 @@ def templates_used(templates_dir: Path, *entries: str) -> list[Path]:
             continue
         seen.add(name)
         if name.endswith(".j2"):
-            pending += _REFERENCE.findall(path.read_text(encoding="utf-8"))
+            with os_errors("read the template", path):
+                pending += _REFERENCE.findall(path.read_text(encoding="utf-8"))
     return sorted(templates_dir / name for name in seen)
 
 

@@ -18,7 +18,7 @@ from pipeline.build.progress import QUEUED, STARTED, STEP, UP_TO_DATE, Event, Pr
 from pipeline.build.workers import Outcome
 from pipeline.dataset import Dataset
 from pipeline.documents import Document, by_name, produce
-from pipeline.errors import BuildError, InvalidDataError
+from pipeline.errors import BuildError, InvalidDataError, os_errors
 from pipeline.outputs import Artifact, write_all
 from pipeline.pdf.steps import weasyprint_steps
 from pipeline.settings import Settings
@@ -85,8 +85,10 @@ def build_options(settings: Settings) -> dict[str, object]:
 @contextmanager
 def build_lock(out_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on the output folder, refusing a second concurrent build."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    with os_errors("create the output folder", out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
+    with os_errors("create the lock file", out_dir / LOCK):
+        fd = os.open(out_dir / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 from pipeline.build.run import BuildResult, build
-from pipeline.errors import InvalidDataError, K2BriefError
+from pipeline.errors import InvalidDataError, K2BriefError, describe_os_error
 from pipeline.settings import Settings
 
 
@@ -22,6 +22,9 @@ def build_once(settings: Settings, say: Callable[[str], None], jobs: int) -> Bui
         return None
     except K2BriefError as error:
         say(f"error: {error}; the previous outputs are kept")
+        return None
+    except OSError as error:
+        say(f"error: {describe_os_error(error, 'access')}; the previous outputs are kept")
         return None
     built = [doc.name for doc in result.documents if doc.status == "built"]
     say(f"rebuilt {', '.join(built)}" if built else "everything is up to date")

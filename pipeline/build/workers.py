@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pipeline.build.progress import BUILT, FAILED, STARTED, Event, Progress
-from pipeline.errors import K2BriefError
+from pipeline.errors import K2BriefError, describe_os_error
 from pipeline.outputs import Artifact
 
 if TYPE_CHECKING:
@@ -166,6 +166,11 @@ def _failure(error: BaseException, seconds: float) -> Outcome:
     if isinstance(error, K2BriefError):
         return Outcome(None, seconds, str(error))
     import traceback
+
+    if isinstance(error, OSError):
+        # A file the document reads (a template, a font) vanished or cannot be read.
+        details = "".join(traceback.format_exception(error))
+        return Outcome(None, seconds, describe_os_error(error, "read"), details)
 
     # format_exception includes the cause, which for a worker's error is its own traceback.
     details = "".join(traceback.format_exception(error))
