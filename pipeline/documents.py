@@ -76,7 +76,7 @@ REGISTRY: tuple[Document, ...] = (
         template="comparison-chart.html.j2",
         tables=("sources", "vitamin_roles", "cautions", "foods", "outcomes", "studies"),
         produce="pipeline.chart.produce:produce_chart",
-        outputs=("comparison-chart.pdf", "comparison-chart.svg", "comparison-chart.png"),
+        outputs=("comparison-chart.pdf", "comparison-chart.png"),
         max_pages=1,
         probe_template="chart-probe.html.j2",
     ),

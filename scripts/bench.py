@@ -105,7 +105,7 @@ What the measurements say about where the time goes, from profiling the builds
   statements on a tall page, one of every statement the other budgets would show (the
   probe), then the chosen version on the real page, which is written as the PDF. That is
   three layouts where WeasyPrint alone does one, about a second more, plus the chart's PNG
-  and SVG drawn from its PDF by PyMuPDF (about 0.2 s). The briefing costs about half a
+  drawn from its PDF by PDFium (about 0.25 s). The briefing costs about half a
   second over its render (context, Jinja, the HTML file; its row also carries the
   WeasyPrint import, which the engine's column counts under everything else). On this
   shared 2-core machine the same WeasyPrint render also varies by about ±15 % from run to

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATA = ROOT / "bench-data"
 K2BRIEF = ROOT / ".venv" / "bin" / "k2brief"
-PACKAGES = ("k2brief", "pandas", "pyarrow", "numpy", "weasyprint", "pymupdf")
+PACKAGES = ("k2brief", "pandas", "pyarrow", "numpy", "weasyprint", "pypdfium2")
 # One row of the build summary: document, status (may hold spaces), pages, size, seconds.
 SUMMARY_ROW = re.compile(
     r"^(?P<name>\S+)\s+(?P<status>\S.*?)\s+(?:(?P<pages>\d+)\s+)?(?P<size>\d+ \w+)\s+"

@@ -49,7 +49,7 @@ def versions() -> dict[str, str]:
         "k2brief": __version__,
         "weasyprint": _version("weasyprint"),
         "pango": pango_version(),
-        "pymupdf": _version("pymupdf"),
+        "pypdfium2": _version("pypdfium2"),
         "jinja2": _version("jinja2"),
         "pandas": _version("pandas"),
     }

@@ -1,4 +1,4 @@
-"""Produce the one-page comparison chart of vitamins K1, K2 and D as PDF, SVG and PNG."""
+"""Produce the one-page comparison chart of vitamins K1, K2 and D as PDF and PNG."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ChartBuild:
-    """The fitted chart: its HTML, the limits chosen, the PDF and the images drawn from it."""
+    """The fitted chart: its HTML, the limits chosen, the PDF and the image drawn from it."""
 
     html: str
     limits: ChartLimits
@@ -130,7 +130,7 @@ def chart_predictor(
 def render_chart(
     document: Document, tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
 ) -> ChartBuild:
-    """Fit the chart on one page, render its PDF and draw the SVG and PNG from that PDF."""
+    """Fit the chart on one page, render its PDF and draw the PNG from that PDF."""
     from pipeline.pdf.engine import render_document, write_pdf
     from pipeline.pdf.images import page_images
     from pipeline.pdf.layout import layout_boxes
@@ -161,11 +161,10 @@ def render_chart(
 def produce_chart(
     document: Document, tables: Mapping[str, pd.DataFrame], meta: DatasetMeta, settings: Settings
 ) -> list[Artifact]:
-    """Build comparison-chart.pdf, and .svg and .png drawn from it, from the tables."""
+    """Build comparison-chart.pdf, and the .png drawn from it, from the tables."""
     chart = render_chart(document, tables, meta, settings)
     name = document.name
     return [
         Artifact(f"{name}.pdf", chart.pdf.data, chart.pdf.pages),
-        Artifact(f"{name}.svg", chart.images.svg),
         Artifact(f"{name}.png", chart.images.png),
     ]

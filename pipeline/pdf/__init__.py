@@ -1,1 +1,1 @@
-"""PDF: the only package that knows WeasyPrint and PyMuPDF."""
+"""PDF: the only package that knows WeasyPrint and PDFium (pypdfium2)."""

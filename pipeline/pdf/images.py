@@ -1,7 +1,8 @@
-"""Turn a one-page PDF into a PNG and an SVG with PyMuPDF, so all three files agree."""
+"""Draw a one-page PDF as a PNG with PDFium (pypdfium2), so the chart's files agree."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 #: The PNG's stated resolution: sharp enough for slides, about 2,300 px across A4.
@@ -10,18 +11,27 @@ PNG_DPI = 200
 
 @dataclass(frozen=True)
 class PageImages:
-    """The same PDF page as an SVG (text kept as text) and as a PNG."""
+    """The same PDF page as a PNG."""
 
-    svg: bytes
     png: bytes
 
 
 def page_images(pdf: bytes, dpi: int = PNG_DPI) -> PageImages:
-    """Draw the first page of a PDF as SVG with selectable text and as PNG at dpi."""
-    import pymupdf
+    """Draw the first page of a PDF as a PNG at dpi, without transparency."""
+    import pypdfium2
 
-    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
         page = document[0]
-        svg = page.get_svg_image(text_as_path=False).encode("utf-8")
-        pixmap = page.get_pixmap(dpi=dpi, alpha=False)
-        return PageImages(svg=svg, png=pixmap.tobytes("png"))
+        width, height = page.get_size()
+        # PDFium rounds the bitmap down; the PNG's size must be the page's at dpi, rounded.
+        size = (round(width / 72 * dpi), round(height / 72 * dpi))
+        bitmap = page.render(scale=dpi / 72, may_draw_forms=False)
+        image = bitmap.to_pil().convert("RGB")
+        if image.size != size:
+            image = image.resize(size)
+        out = io.BytesIO()
+        image.save(out, format="PNG", dpi=(dpi, dpi), optimize=False)
+        return PageImages(png=out.getvalue())
+    finally:
+        document.close()

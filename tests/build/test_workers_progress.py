@@ -193,7 +193,7 @@ try:
     cli.main(["build"])
 except SystemExit as stop:
     print("EXIT", stop.code)
-heavy = ("rich", "pandas", "numpy", "pyarrow", "weasyprint", "pymupdf")
+heavy = ("rich", "pandas", "numpy", "pyarrow", "weasyprint", "pypdfium2")
 print("HEAVY=" + ",".join(m for m in heavy if m in sys.modules))
 """
     # stderr on a terminal, where a build with work to do would start the live display.

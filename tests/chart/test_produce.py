@@ -7,7 +7,6 @@ import io
 import json
 import re
 import shutil
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -271,18 +270,6 @@ def test_tagged_pdf_with_alt_text_and_the_briefings_metadata(charts):
     assert any("per 3 oz" in str(f["/Alt"]) for f in figures)
 
 
-def test_svg_keeps_text_as_text(charts):
-    chart = charts("bundled", "a4")
-    root = ET.fromstring(chart.images.svg)
-    texts = root.findall(".//{http://www.w3.org/2000/svg}text")
-    words = " ".join("".join(t.itertext()) for t in texts)
-    assert "Vitamin K2" in words
-    assert "warfarin" in words
-    assert {t.get("font-family") for t in texts} <= {"Inter", "Noto Serif"}
-    width, height = (float(v) for v in root.get("viewBox").split()[2:])
-    assert (width, height) == pytest.approx(PAPER_PT["a4"], abs=0.5)
-
-
 def test_png_is_the_pdf_drawn_at_the_stated_resolution(charts):
     chart = charts("bundled", "letter")
     image = Image.open(io.BytesIO(chart.images.png))
@@ -297,10 +284,9 @@ def test_a_rebuild_is_byte_identical(charts):
     again = produce_chart(CHART, result.tables, load_meta(DEFAULT_DATA_DIR), Settings())
     assert [a.name for a in again] == [
         "comparison-chart.pdf",
-        "comparison-chart.svg",
         "comparison-chart.png",
     ]
-    assert [a.data for a in again] == [first.pdf.data, first.images.svg, first.images.png]
+    assert [a.data for a in again] == [first.pdf.data, first.images.png]
 
 
 def test_data_too_large_for_one_page_fails_naming_what_overflowed(tmp_path):

@@ -28,7 +28,7 @@ def test_help_does_not_import_heavy_libraries() -> None:
     code = (
         "import sys; from pipeline.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = ('pandas', 'numpy', 'pyarrow', 'weasyprint', 'pymupdf')\n"
+        "heavy = ('pandas', 'numpy', 'pyarrow', 'weasyprint', 'pypdfium2')\n"
         "print('HEAVY=' + ','.join(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -122,12 +122,12 @@ def test_manifest_pages_come_from_each_documents_pdf() -> None:
     manifest = {
         "documents": {
             "briefing": {"outputs": ["briefing.pdf", "briefing.html"]},
-            "comparison-chart": {"outputs": ["comparison-chart.svg", "comparison-chart.pdf"]},
+            "comparison-chart": {"outputs": ["comparison-chart.png", "comparison-chart.pdf"]},
         },
         "outputs": {
             "briefing.pdf": {"pages": 20},
             "briefing.html": {"pages": None},
-            "comparison-chart.svg": {"pages": None},
+            "comparison-chart.png": {"pages": None},
             "comparison-chart.pdf": {"pages": 1},
         },
     }
