@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pipeline.build.run import BuildResult, DocumentStatus
 
 T = TypeVar("T")
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "pdf/a-3a", "pdf/a-2b", "pdf/a-4u")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "pdf/a-3a", "pdf/a-2b", "pdf/a-4u", "tagged")
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -118,7 +118,7 @@ out_option = click.option(
     "--pdf-variant",
     type=click.Choice(PDF_VARIANTS),
     default=None,
-    help="Write a PDF/A or PDF/UA variant instead of a plain tagged PDF.",
+    help="PDF/UA-1 (accessible) by default; a PDF/A variant, or tagged: no conformance claimed.",
 )
 @click.option(
     "--strict/--no-strict", default=None, help="Fail on any WeasyPrint warning (on in CI)."

@@ -33,7 +33,8 @@ class Settings:
     out_dir: Path = DEFAULT_OUT_DIR
     templates_dir: Path = TEMPLATES_DIR
     paper: str = "a4"
-    pdf_variant: str | None = None
+    #: "pdf/ua-1" (accessible, the default), a PDF/A variant, or "tagged" (no conformance).
+    pdf_variant: str = "pdf/ua-1"
     strict: bool = False
     only: tuple[str, ...] = field(default_factory=tuple)
 

@@ -17,6 +17,10 @@ from pipeline.errors import BuildError, ResourceRefusedError
 
 #: Families the stylesheets ask for; anything else in the PDF is a silent fallback.
 INTENDED_FONTS = frozenset({"Inter", "Noto Serif"})
+#: The variant name for a tagged PDF that claims no conformance (WeasyPrint's default).
+TAGGED = "tagged"
+#: What every document is written as unless --pdf-variant says otherwise.
+DEFAULT_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -119,11 +123,18 @@ def write_pdf(
     strict: bool = False,
     identifier: str,
 ) -> PdfResult:
-    """Write a laid-out document as a tagged PDF, checking its fonts and, if strict, warnings."""
+    """Write a laid-out document as a tagged PDF, checking its fonts and, if strict, warnings.
+
+    variant is a WeasyPrint PDF variant ("pdf/ua-1", "pdf/a-3u", …), or "tagged" or None
+    for a tagged PDF that claims no conformance. The structure tree is then repaired
+    (pipeline/pdf/structure.py) so that PDF/UA validators accept it.
+    """
+    from pipeline.pdf.structure import repair_structure
+
     with _collect_warnings() as collected:
         data = rendered.document.write_pdf(
             pdf_tags=True,
-            pdf_variant=variant,
+            pdf_variant=None if variant in (None, TAGGED) else variant,
             custom_metadata=True,
             # A content-derived identifier keeps rebuilds byte-identical.
             pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
@@ -134,6 +145,7 @@ def write_pdf(
             f"fonts fell back to {sorted(used - INTENDED_FONTS)}; install fonts-inter and "
             "fonts-noto-core (sudo apt-get install fonts-inter fonts-noto-core)"
         )
+    data = repair_structure(data, object_streams=not (variant or "").startswith("pdf/a"))
     messages = (*rendered.warnings, *collected.messages)
     if strict and messages:
         raise BuildError("WeasyPrint reported problems (strict mode):\n  " + "\n  ".join(messages))
