@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path, PurePath
 
 from pipeline.build.run import BuildResult, build
 from pipeline.errors import InvalidDataError, K2BriefError, describe_os_error
 from pipeline.settings import Settings
+
+#: Files that editors and spreadsheets write beside the one being edited, never data:
+#: LibreOffice's lock (.~lock.foods.csv#), Excel's owner file (~$foods.csv), temporary
+#: copies (*.tmp), backups (foods.csv~), Emacs locks (.#foods.csv), sed -i's sedXXXXXX,
+#: Vim's swap files and k2brief's own staged outputs.
+TEMPORARY = re.compile(
+    r"^\.~lock\..*#$|^~\$|\.tmp$|~$|^\.#|^sed[A-Za-z0-9]{6}$|^\..*\.sw[a-p]$|^4913$"
+)
+#: Milliseconds to gather a burst of saves (a spreadsheet writes several files) into one.
+DEBOUNCE_MS = 300
+
+
+def is_temporary(path: str | PurePath) -> bool:
+    """Return True for an editor's or spreadsheet's temporary or lock file."""
+    return TEMPORARY.search(PurePath(path).name) is not None
+
+
+def changes(
+    paths: Iterable[Path], stop: threading.Event | None = None, *, raise_interrupt: bool = False
+) -> Iterator[list[str]]:
+    """Yield the sorted names of the files saved in each burst of changes, temporary ones left out."""
+    import watchfiles
+
+    class _Filter(watchfiles.DefaultFilter):
+        def __call__(self, change: watchfiles.Change, path: str) -> bool:
+            return not is_temporary(path) and super().__call__(change, path)
+
+    for batch in watchfiles.watch(
+        *paths,
+        watch_filter=_Filter(),
+        stop_event=stop,
+        debounce=DEBOUNCE_MS,
+        raise_interrupt=raise_interrupt,
+    ):
+        yield sorted({PurePath(path).name for _, path in batch})
 
 
 def build_once(settings: Settings, say: Callable[[str], None], jobs: int) -> BuildResult | None:
@@ -39,12 +76,9 @@ def watch(
     stop: threading.Event | None = None,
 ) -> None:
     """Build now, then again after every batch of saved changes until stopped."""
-    import watchfiles
-
     build_once(settings, say, jobs)
     paths = [settings.data_dir, settings.templates_dir]
     say(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
-    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=300, raise_interrupt=False):
-        names = sorted({path.rsplit("/", 1)[-1] for _, path in changes})
+    for names in changes(paths, stop):
         say(f"changed: {', '.join(names)}")
         build_once(settings, say, jobs)

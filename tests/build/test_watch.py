@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from pipeline import documents
 from pipeline.build import watch as watch_module
 from pipeline.errors import BuildError
@@ -49,3 +51,39 @@ def test_watch_rebuilds_on_save_and_survives_failures(project: Settings, monkeyp
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [".~lock.foods.csv#", "~$foods.csv", "foods.csv.tmp", "foods.csv~", ".#foods.csv", "sedAb12Cd"],
+)
+def test_temporary_and_lock_files_are_not_changes(name: str) -> None:
+    assert watch_module.is_temporary(f"/data/{name}")
+
+
+@pytest.mark.parametrize("name", ["foods.csv", "datapackage.json", "sedentary.csv", "a.html.j2"])
+def test_data_and_template_files_are_changes(name: str) -> None:
+    assert not watch_module.is_temporary(f"/data/{name}")
+
+
+def test_changes_ignore_lock_files_and_report_the_saved_table(tmp_path) -> None:
+    stop = threading.Event()
+    seen: list[list[str]] = []
+
+    def collect() -> None:
+        for names in watch_module.changes([tmp_path], stop):
+            seen.append(names)
+            stop.set()
+
+    thread = threading.Thread(target=collect)
+    thread.start()
+    try:
+        time.sleep(0.3)  # let the watcher start
+        (tmp_path / ".~lock.foods.csv#").write_text("lock")
+        (tmp_path / "sedXy12Zq").write_text("temp")
+        (tmp_path / "foods.csv").write_text("a\n1\n")
+        assert wait_for(lambda: bool(seen))
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert seen[0] == ["foods.csv"]
