@@ -40,6 +40,9 @@ class Document:
     #: A template the producer lays out only to measure, never to print (the chart's probe);
     #: an edit to it rebuilds the document too.
     probe_template: str | None = None
+    #: "module:function" computing the context of a document whose HTML is written as it is
+    #: rendered, so `k2brief serve` can show that HTML before the PDF is made.
+    html_context: str | None = None
 
     @property
     def entry_templates(self) -> tuple[str, ...]:
@@ -61,6 +64,7 @@ REGISTRY: tuple[Document, ...] = (
         tables=None,
         produce="pipeline.documents:produce_briefing",
         outputs=("briefing.pdf", "briefing.html"),
+        html_context="pipeline.context.briefing:briefing_context",
     ),
     Document(
         name="handout",
@@ -68,6 +72,7 @@ REGISTRY: tuple[Document, ...] = (
         tables=("sources", "cautions", "foods", "intakes", "outcomes", "studies"),
         produce="pipeline.documents:produce_handout",
         outputs=("handout.pdf", "handout.html"),
+        html_context="pipeline.context.briefing:handout_context",
         # A sheet to hand over: it must fit on both sides of one page.
         max_pages=2,
     ),
@@ -178,6 +183,22 @@ def render_html(
 
     context = build_context(tables, meta, settings)
     return render(settings.templates_dir, document.template, as_template_vars(context))
+
+
+def document_html(
+    document: Document,
+    tables: Mapping[str, pd.DataFrame],
+    dataset: Dataset,
+    settings: Settings,
+    food_sums: object = None,
+) -> str:
+    """Render a document's HTML alone, the same string its build writes beside the PDF."""
+    if document.html_context is None:
+        raise BuildError(f"the {document.name} has no HTML of its own to render")
+    module, _, function = document.html_context.partition(":")
+    build_context = getattr(import_module(module), function)
+    declared = DeclaredTables(document, tables, food_sums)
+    return render_html(document, build_context, declared, dataset.meta(document.tables), settings)
 
 
 def produce_briefing(

@@ -37,3 +37,25 @@ def test_html_matches_the_golden_file(name: str, tmp_path: Path) -> None:
         "run make golden if the change is intended.\n" + "\n".join(diff[:SHOWN]) + more,
         pytrace=False,
     )
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_document_html_renders_what_the_build_writes(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.dataset import Dataset
+    from pipeline.documents import by_name, document_html
+    from tests.support import GOLDEN_EPOCH, settings, tables_of
+
+    data = build_package(tmp_path / "data")
+    expected = render_golden(name, data)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", GOLDEN_EPOCH)
+    dataset = Dataset.read(data)
+    html = document_html(by_name(name), tables_of(data), dataset, settings(data_dir=data))
+    assert html == expected
+
+
+def test_the_chart_has_no_html_of_its_own() -> None:
+    from pipeline.documents import by_name
+
+    assert by_name("comparison-chart").html_context is None
