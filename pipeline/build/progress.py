@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -15,6 +13,7 @@ from typing import Any, TextIO
 QUEUED, UP_TO_DATE, STARTED, STEP = "queued", "up to date", "started", "step"
 BUILT, FAILED = "built", "failed"
 FINISHED = frozenset({UP_TO_DATE, BUILT, FAILED})
+
 
 @dataclass(frozen=True)
 class Event:

@@ -52,9 +52,7 @@ def run(
     return _run_in_workers(task, job, names, jobs, progress)
 
 
-def _run_here(
-    task: Task, job: Any, names: Sequence[str], progress: Progress
-) -> dict[str, Outcome]:
+def _run_here(task: Task, job: Any, names: Sequence[str], progress: Progress) -> dict[str, Outcome]:
     """Run the tasks one after another in this process."""
     outcomes: dict[str, Outcome] = {}
     for name in names:

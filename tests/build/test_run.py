@@ -28,7 +28,8 @@ def test_second_build_builds_nothing(project: Settings) -> None:
     CALLS.clear()
     result = build(project)
     assert statuses(result) == {"one": "up to date", "two": "up to date"}
-    assert CALLS == [] and result.written == ()
+    assert CALLS == []
+    assert result.written == ()
 
 
 def test_changing_one_template_rebuilds_only_its_document(project: Settings) -> None:

@@ -144,7 +144,8 @@ def test_cli_verbose_adds_steps_and_quiet_prints_nothing(
     assert verbose.exit_code == 0, verbose.output
     assert verbose.stderr.splitlines()[:2] == ["building one", "one: laying out"]
     quiet = CliRunner().invoke(cli.main, ["build", "--jobs", "2", "--force", "-q"])
-    assert quiet.exit_code == 0 and quiet.output == ""
+    assert quiet.exit_code == 0
+    assert quiet.output == ""
 
 
 def test_cli_failure_shows_the_table_then_the_error(
@@ -207,7 +208,8 @@ print("HEAVY=" + ",".join(m for m in heavy if m in sys.modules))
         os.close(other)
     lines = out.stdout.splitlines()
     assert lines[-2:] == ["EXIT 0", "HEAVY="], out.stdout
-    assert "up to date" in lines[1] and "up to date" in lines[2]
+    assert "up to date" in lines[1]
+    assert "up to date" in lines[2]
 
 
 def test_an_unexpected_error_is_named_and_verbose_shows_its_traceback(
