@@ -243,6 +243,34 @@ def watch(data_dir: Path | None, out_dir: Path | None, paper: str | None, jobs: 
     _run(lambda: run_watch(settings, click.echo, jobs=jobs or os.cpu_count() or 1))
 
 
+@main.command()
+@data_option
+@out_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 to serve on (0: any free port).",
+)
+@click.option(
+    "--open/--no-open", "open_browser", default=False, help="Open the index in a browser."
+)
+def serve(data_dir: Path | None, out_dir: Path | None, port: int, open_browser: bool) -> None:
+    """Serve the documents on this machine, updating each page within a second of a save.
+
+    The HTML is re-rendered at once; the PDFs are built behind it into the output folder,
+    which keeps its last good files while the data or a template has problems.
+    """
+    from pipeline.build.serve import serve as run_serve
+
+    settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir)
+    if not settings.data_dir.is_dir():
+        raise click.UsageError(f"data folder not found: {settings.data_dir}")
+    jobs = os.cpu_count() or 1
+    _run(lambda: run_serve(settings, click.echo, port=port, open_browser=open_browser, jobs=jobs))
+
+
 def _run(action: Callable[[], T]) -> T:
     """Run a core action, turning its known failures and OS errors into one-line messages."""
     from pipeline.errors import InvalidDataError, K2BriefError, describe_os_error

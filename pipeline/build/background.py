@@ -1,0 +1,118 @@
+"""Build the PDFs behind `k2brief serve`: the normal build, in a process that Ctrl-C can stop."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from typing import TYPE_CHECKING, Any
+
+from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from pipeline.build.preview import Preview
+
+#: Imported once by the process that starts each build, so a build starts in milliseconds.
+PRELOAD = ["pipeline.build.run", "pipeline.validate.package", "pipeline.context.briefing"]
+#: Seconds a stopped build gets to unwind (remove its temporary files) before it is killed.
+STOP_GRACE = 10.0
+
+
+def _child(settings: Settings, jobs: int, conn: Connection) -> None:
+    """Run one build and send its events and how it ended through conn."""
+    from pipeline.build.run import DocumentsFailed, build
+    from pipeline.errors import InvalidDataError, K2BriefError
+
+    # A group of its own: stopping it signals it and its worker processes, nothing else.
+    os.setpgid(0, 0)
+    # Its workers print tracebacks when interrupted while idle; serve reports through conn.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        result = build(settings, jobs=jobs, progress=lambda event: conn.send(("event", event)))
+        conn.send(("built", {doc.name: doc.pages for doc in result.documents}))
+    except InvalidDataError:
+        conn.send(("invalid", "the data is invalid"))
+    except DocumentsFailed:
+        conn.send(("failed", ""))  # each failed document was reported by its own event
+    except K2BriefError as error:
+        conn.send(("error", str(error)))
+    except KeyboardInterrupt:
+        conn.send(("stopped", ""))
+    except Exception as error:  # sent, not printed: the parent shows it in the page
+        conn.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        conn.close()
+
+
+class Builder(threading.Thread):
+    """Run a build whenever asked, one at a time, showing its progress in the preview."""
+
+    def __init__(self, preview: Preview, jobs: int) -> None:
+        super().__init__(name="k2brief-pdf-builds", daemon=True)
+        self.preview = preview
+        self.jobs = jobs
+        self._wanted = threading.Event()
+        self._stopping = threading.Event()
+        self._process: Any = None
+
+    def request(self) -> None:
+        """Ask for a build; asks made while one runs make one more build after it."""
+        self._wanted.set()
+
+    def run(self) -> None:
+        """Build each time one is asked for, until stopped."""
+        while not self._stopping.is_set():
+            if self._wanted.wait(0.2) and not self._stopping.is_set():
+                self._wanted.clear()
+                self._build_once()
+
+    def stop(self) -> None:
+        """Stop: interrupt a running build (it writes nothing) and wait for it to end."""
+        self._stopping.set()
+        process = self._process
+        if process is not None and process.is_alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGINT)
+            process.join(STOP_GRACE)
+            if process.is_alive():
+                process.kill()
+        self.join(STOP_GRACE)
+
+    def _build_once(self) -> None:
+        """Start a build process and relay what it says until it ends."""
+        import multiprocessing
+
+        # A fresh single-threaded server forks each build: forking this process, whose
+        # threads serve requests, could copy a lock held mid-request into the child.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        receive, send = context.Pipe(duplex=False)
+        with self.preview.busy:
+            process = context.Process(target=_child, args=(self.preview.settings, self.jobs, send))
+            process.start()
+        self._process = process
+        send.close()
+        self._relay(receive, process)
+        process.join(STOP_GRACE)
+
+    def _relay(self, receive: Connection, process: Any) -> None:
+        """Pass the build's messages to the preview until it says how it ended or dies."""
+        while True:
+            try:
+                kind, payload = receive.recv()
+            except (EOFError, OSError):
+                if not self._stopping.is_set():
+                    self.preview.on_build_error("the build process stopped unexpectedly")
+                return
+            if kind == "event":
+                self.preview.on_event(payload)
+            elif kind == "built":
+                self.preview.on_built(payload)
+            elif kind in ("invalid", "error"):
+                self.preview.on_build_error(payload, invalid=kind == "invalid")
+            if kind != "event":
+                return
