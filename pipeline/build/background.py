@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 #: Imported once by the process that starts each build, so a build starts in milliseconds.
 PRELOAD = ["pipeline.build.run", "pipeline.validate.package", "pipeline.context.briefing"]
-#: Seconds a stopped build gets to unwind (remove its temporary files) before it is killed.
-STOP_GRACE = 10.0
+#: Seconds a stopped build gets to unwind (remove its temporary files) before it is killed;
+#: WeasyPrint can take longer than that to notice Ctrl-C in the middle of a page.
+STOP_GRACE = 3.0
 
 
 def _child(settings: Settings, jobs: int, conn: Connection) -> None:
@@ -28,8 +29,10 @@ def _child(settings: Settings, jobs: int, conn: Connection) -> None:
 
     # A group of its own: stopping it signals it and its worker processes, nothing else.
     os.setpgid(0, 0)
-    # Its workers print tracebacks when interrupted while idle; serve reports through conn.
+    # Its workers print tracebacks when interrupted while idle; serve reports through conn,
+    # and the terminal's output stays serve's own.
     devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     try:
         result = build(settings, jobs=jobs, progress=lambda event: conn.send(("event", event)))
@@ -75,11 +78,11 @@ class Builder(threading.Thread):
         self._stopping.set()
         process = self._process
         if process is not None and process.is_alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGINT)
+            _signal_group(process.pid, signal.SIGINT)
             process.join(STOP_GRACE)
-            if process.is_alive():
-                process.kill()
+            # Killed before its final renames, a build has written nothing (see outputs.py).
+            _signal_group(process.pid, signal.SIGKILL)
+            process.join(STOP_GRACE)
         self.join(STOP_GRACE)
 
     def _build_once(self) -> None:
@@ -116,3 +119,9 @@ class Builder(threading.Thread):
                 self.preview.on_build_error(payload, invalid=kind == "invalid")
             if kind != "event":
                 return
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    """Send a signal to a build process and its workers, if any are left."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signum)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import threading
 from collections.abc import Callable, Sequence
@@ -35,6 +36,13 @@ class _Server(ThreadingHTTPServer):
         self.preview = preview
         super().__init__((HOST, port), _Handler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore a connection the browser dropped; report anything else as usual."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     """Answer GET requests for the index, the documents, their outputs and reload polls."""
@@ -63,9 +71,10 @@ class _Handler(BaseHTTPRequestHandler):
         page = query.get("page", ["index"])[0]
         try:
             token = int(query.get("v", ["-1"])[0])
+            timeout = min(float(query.get("timeout", [POLL_SECONDS])[0]), POLL_SECONDS)
         except ValueError:
-            token = -1
-        current = self.server.preview.wait(page, token, POLL_SECONDS)
+            token, timeout = -1, POLL_SECONDS
+        current = self.server.preview.wait(page, token, timeout)
         self._send(str(current).encode(), "text/plain")
 
     def _document(self, name: str) -> None:
@@ -98,7 +107,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        # A reader who closed the tab before the answer came is no error.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep the terminal for what matters: the server logs no requests."""
