@@ -30,7 +30,7 @@ def is_temporary(path: str | PurePath) -> bool:
 def changes(
     paths: Iterable[Path], stop: threading.Event | None = None, *, raise_interrupt: bool = False
 ) -> Iterator[list[str]]:
-    """Yield the sorted names of the files saved in each burst of changes, temporary ones left out."""
+    """Yield the names of the files saved in each burst of changes, temporary files left out."""
     import watchfiles
 
     class _Filter(watchfiles.DefaultFilter):
