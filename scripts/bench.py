@@ -22,6 +22,7 @@ from bench_change import render_change, run_change
 from bench_common import K2BRIEF, ROOT
 from bench_engine import render_engine, run_engine
 from bench_growth import FOODS_SIZES, STUDIES_SIZES, render_growth, run_growth
+from bench_serve import render_serve, run_serve
 from bench_validate import render_validate, run_validate
 
 RESULTS = ROOT / "docs" / "bench-results.json"
@@ -55,6 +56,9 @@ SECTIONS = {
     "growth": Section(
         "Growth: build time, memory and pages as the data grows", run_growth, render_growth
     ),
+    "serve": Section(
+        "Serve: from a save to the refreshed HTML and to the PDF", run_serve, render_serve
+    ),
 }
 
 INTRO = """# Benchmarks
@@ -81,6 +85,8 @@ machine, the software versions, the commit and the load average, and shows each 
   rebuilt, and how long it takes.
 - **Growth**: cold builds of generated data from 1,000 to 1,000,000 foods and from 10 to
   1,000 studies: time, time per added row, peak memory and page counts.
+- **Serve**: `k2brief serve` on a copy of the bundled data; save one value and time the
+  refreshed HTML of the handout and the briefing (target: at most 1 s) and their PDFs.
 
 The generated data is synthetic and deterministic: `scripts/gen_data.py` writes a valid
 package of any size and, with `--plant-errors`, the defects above.
