@@ -29,6 +29,8 @@ def _child(settings: Settings, jobs: int, conn: Connection) -> None:
 
     # A group of its own: stopping it signals it and its worker processes, nothing else.
     os.setpgid(0, 0)
+    # The fork server ignores Ctrl-C (see start); a build must stop on it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # Its workers print tracebacks when interrupted while idle; serve reports through conn,
     # and the terminal's output stays serve's own.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -60,7 +62,23 @@ class Builder(threading.Thread):
         self.jobs = jobs
         self._wanted = threading.Event()
         self._stopping = threading.Event()
-        self._process: Any = None
+
+    def start(self) -> None:
+        """Start the fork server, deaf to the terminal's Ctrl-C, then the thread."""
+        import multiprocessing
+
+        # Ignored signals survive exec: the server and its resource tracker start ignoring
+        # SIGINT, instead of dying of it halfway through their imports with a traceback.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        super().start()
 
     def request(self) -> None:
         """Ask for a build; asks made while one runs make one more build after it."""
@@ -74,16 +92,9 @@ class Builder(threading.Thread):
                 self._build_once()
 
     def stop(self) -> None:
-        """Stop: interrupt a running build (it writes nothing) and wait for it to end."""
+        """Stop: the running build, if any, is interrupted (it writes nothing) and waited for."""
         self._stopping.set()
-        process = self._process
-        if process is not None and process.is_alive():
-            _signal_group(process.pid, signal.SIGINT)
-            process.join(STOP_GRACE)
-            # Killed before its final renames, a build has written nothing (see outputs.py).
-            _signal_group(process.pid, signal.SIGKILL)
-            process.join(STOP_GRACE)
-        self.join(STOP_GRACE)
+        self.join(3 * STOP_GRACE)
 
     def _build_once(self) -> None:
         """Start a build process and relay what it says until it ends."""
@@ -92,24 +103,26 @@ class Builder(threading.Thread):
         # A fresh single-threaded server forks each build: forking this process, whose
         # threads serve requests, could copy a lock held mid-request into the child.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
         receive, send = context.Pipe(duplex=False)
         with self.preview.busy:
             process = context.Process(target=_child, args=(self.preview.settings, self.jobs, send))
             process.start()
-        self._process = process
         send.close()
-        self._relay(receive, process)
-        process.join(STOP_GRACE)
+        try:
+            self._relay(receive, process)
+        finally:
+            receive.close()
+            _end(process, interrupt=self._stopping.is_set())
 
     def _relay(self, receive: Connection, process: Any) -> None:
-        """Pass the build's messages to the preview until it says how it ended or dies."""
-        while True:
+        """Pass the build's messages to the preview until it ends, dies or serve stops."""
+        while not self._stopping.is_set():
+            if not receive.poll(0.1):
+                continue
             try:
                 kind, payload = receive.recv()
             except (EOFError, OSError):
-                if not self._stopping.is_set():
-                    self.preview.on_build_error("the build process stopped unexpectedly")
+                self.preview.on_build_error("the build process stopped unexpectedly")
                 return
             if kind == "event":
                 self.preview.on_event(payload)
@@ -119,6 +132,19 @@ class Builder(threading.Thread):
                 self.preview.on_build_error(payload, invalid=kind == "invalid")
             if kind != "event":
                 return
+
+
+def _end(process: Any, *, interrupt: bool) -> None:
+    """Wait for a build process to end, first interrupting it (and its workers) if asked."""
+    if interrupt and process.is_alive():
+        _signal_group(process.pid, signal.SIGINT)
+    process.join(STOP_GRACE)
+    if process.is_alive():
+        # WeasyPrint can be deaf to SIGINT mid-page; before its renames it has written nothing.
+        _signal_group(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
+        process.join(STOP_GRACE)
 
 
 def _signal_group(pid: int, signum: int) -> None:
