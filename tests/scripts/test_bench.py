@@ -343,7 +343,7 @@ def test_the_document_lists_every_section_and_what_is_missing() -> None:
     text = bench.render_doc({"build": build_result(20.0, 12.0, 0.2, "up to date")})
     for section in bench.SECTIONS.values():
         assert f"## {section.title}" in text
-    assert text.count("Not measured yet.") == 4  # validate, engine, change, growth
+    assert text.count("Not measured yet.") == 5  # validate, engine, change, growth, serve
 
 
 def test_build_and_change_sections_run_end_to_end_on_a_fake_k2brief(
@@ -425,3 +425,32 @@ def test_the_chart_html_coupling_matches_the_pipeline() -> None:
     parameters = list(inspect.signature(render_chart).parameters)
     assert parameters == ["document", "tables", "meta", "settings"]
     assert "html" in {f.name for f in dataclasses.fields(ChartBuild)}
+
+
+def test_the_serve_section_shows_html_and_pdf_times_against_the_target() -> None:
+    from bench_serve import render_serve
+
+    runs = [{"html": {"handout": 0.3}, "pdf": {"handout": 12.0}}] * 2
+    runs += [{"html": {"handout": None}, "pdf": {"handout": 13.0}}]
+    result = {
+        "measured_at": "2026-01-01T00:00:00+00:00",
+        "machine": {
+            "cpu": "CPU",
+            "cores": 2,
+            "ram_gib": 4,
+            "os": "OS",
+            "python": "3.11",
+            "versions": {},
+            "commit": "abc",
+            "load_average": [0.1, 0.1, 0.1],
+        },
+        "load_average_after": [0.1, 0.1, 0.1],
+        "command": "k2brief serve",
+        "edits": [{"label": "a food", "expected": ["handout"], "runs": runs}],
+        "errors": [],
+    }
+    row = next(line for line in render_serve(result).splitlines() if line.startswith("| a food"))
+    assert row == (
+        "| a food | handout | 0.30 s (0.30 – 0.30 s) | 12.00 s (12.00 – 13.00 s) "
+        "(1 run(s) timed out) | **met** |"
+    )
