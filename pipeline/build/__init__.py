@@ -1,0 +1,1 @@
+"""Build: the build command and what only it uses (keys, workers, progress, watch, clean, dist)."""
