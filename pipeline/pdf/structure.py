@@ -35,13 +35,18 @@ def repair_structure(pdf: bytes, *, object_streams: bool = True) -> bytes:
                 _wrap_kids(document, element, _ITEM_KIDS, ("/LBody",))
         _move_links(document, elements)
         _merge_empty_links(document, elements)
+        if not object_streams:
+            _no_stream_ends_in_cr(document)
         out = io.BytesIO()
         # Fixed IDs and no timestamps: the same input gives the same bytes.
         document.save(
             out,
             static_id=True,
-            compress_streams=True,
+            # WeasyPrint deflates its streams already; for PDF/A nothing is compressed again,
+            # so a stream written as hex stays hex.
+            compress_streams=object_streams,
             recompress_flate=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
             # PDF/A-2 and 3 allow object streams, but page-validation misreads their /Length;
             # elsewhere they keep the briefing a third of the size.
             object_stream_mode=pikepdf.ObjectStreamMode.generate
@@ -241,3 +246,27 @@ def _set_num(nums: Any, key: int, value: Any) -> None:
         if int(nums[i]) == key:
             nums[i + 1] = value
             return
+
+
+def _no_stream_ends_in_cr(document: Any) -> None:
+    """Hex-encode any stream whose deflated bytes would end in a carriage return.
+
+    PDF/A validators take a CR before the line feed that precedes 'endstream' for part of
+    an end-of-line marker and then find /Length one byte too long. A deflated stream ends
+    in the Adler-32 checksum of its content, whatever the compression level, so the ones
+    whose checksum ends in 0x0D are written as hex text instead, which ends in '>'.
+    """
+    import zlib
+
+    import pikepdf
+
+    for obj in document.objects:
+        if not isinstance(obj, pikepdf.Stream) or "/DecodeParms" in obj:
+            continue
+        filters = obj.get("/Filter")
+        names = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
+        if names not in ([None], [pikepdf.Name.FlateDecode]):
+            continue
+        data = obj.read_bytes()
+        if zlib.adler32(data) & 0xFF == 0x0D:
+            obj.write(data.hex().encode() + b">", filter=pikepdf.Name.ASCIIHexDecode)
