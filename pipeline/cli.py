@@ -49,9 +49,18 @@ def main() -> None:
     show_default=True,
     help="text for people, json for tools, github for CI annotations.",
 )
-def validate(data_dir: Path | None, fmt: str) -> None:
+@click.option(
+    "--against",
+    "old_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Previous edition's data folder: report numbers rounded from its values.",
+)
+def validate(data_dir: Path | None, fmt: str, old_dir: Path | None) -> None:
     """Check every table and report every problem found, with file, line and column.
 
+    With --against OLD, also compare each row with OLD's by primary key: a number that
+    only lost decimals is a precision-loss warning; a p value rounded across 0.05 an error.
     Exit status: 0 valid (warnings allowed), 1 invalid data (a malformed datapackage.json
     included), 2 usage error (unknown option, no data folder, no datapackage.json in it).
     """
@@ -62,12 +71,19 @@ def validate(data_dir: Path | None, fmt: str) -> None:
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
     if not (settings.data_dir / PACKAGE_FILE).is_file():
         raise click.UsageError(f"no {PACKAGE_FILE} in {settings.data_dir}")
+    if old_dir is not None and not (old_dir / PACKAGE_FILE).is_file():
+        raise click.UsageError(f"no {PACKAGE_FILE} in {old_dir} (--against)")
     # numpy's BLAS threads would only spin beside the validator's own threads.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from pipeline.report import format_report
     from pipeline.validate.package import validate_package
 
-    result = _run(lambda: validate_package(settings.data_dir))
+    if old_dir is None:
+        result = _run(lambda: validate_package(settings.data_dir))
+    else:
+        from pipeline.validate.against import validate_against
+
+        result = _run(lambda: validate_against(settings.data_dir, old_dir))
     click.echo(format_report(result.report, fmt, base=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if result.report.valid else EXIT_INVALID)
 

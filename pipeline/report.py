@@ -75,6 +75,16 @@ CODES: dict[str, tuple[str, Severity, str]] = {
     "column-order": ("Column Order", "warning", "The columns are in another order."),
     "unit-spelling": ("Unit Spelling", "warning", 'A unit is spelt another way than "µg".'),
     "decimal-zero": ("Decimal Zero", "warning", 'A whole number is written with ".0".'),
+    "precision-loss": (
+        "Precision Loss",
+        "warning",
+        "A number is the previous edition's, rounded to fewer decimals.",
+    ),
+    "p-value-rounding": (
+        "P Value Rounding",
+        "error",
+        "Rounding to fewer decimals moved a p value across 0.05.",
+    ),
 }
 
 

@@ -72,10 +72,14 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """The report of a validation run and the typed tables (meaningful when valid)."""
+    """The report of a validation run, the typed tables (meaningful when valid) and columns.
+
+    positions gives each field's 0-based column in its file, by table name.
+    """
 
     report: Report
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    positions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 def validate_package(data_dir: Path) -> ValidationResult:
@@ -94,7 +98,8 @@ def validate_package(data_dir: Path) -> ValidationResult:
     for rule in RULES:
         findings += _rule_findings(rule, checked, arrow)
     typed = {name: table.arrow() for name, table in checked.items()}
-    return ValidationResult(make_report(findings, tasks), TypedTables(typed))
+    positions = {name: table.positions for name, table in checked.items()}
+    return ValidationResult(make_report(findings, tasks), TypedTables(typed), positions)
 
 
 def _check_tables(
