@@ -15,7 +15,9 @@ from pipeline.report import CODES
 from pipeline.validate.package import validate_package
 from tests.support import CONTRACT, FIXTURES, ROOT, build_package
 
-CODES_TESTED_ELSEWHERE = {"file-too-large"}  # tests/load/test_read.py, with a lowered limit
+# file-too-large: tests/load/test_read.py, with a lowered limit; the codes that compare
+# two editions: tests/validate/test_against.py.
+CODES_TESTED_ELSEWHERE = {"file-too-large", "precision-loss", "p-value-rounding"}
 
 
 def _codes(data_dir: Path) -> list[tuple]:
