@@ -73,6 +73,7 @@ CODES: dict[str, tuple[str, Severity, str]] = {
     "trailing-blank-rows": ("Trailing Blank Rows", "warning", "Empty rows end the file."),
     "label-variant": ("Label Variant", "warning", "A column name differs in spaces or case."),
     "column-order": ("Column Order", "warning", "The columns are in another order."),
+    "sorted-header": ("Sorted Header", "warning", "A sort moved the header row among the data."),
     "unit-spelling": ("Unit Spelling", "warning", 'A unit is spelt another way than "µg".'),
     "decimal-zero": ("Decimal Zero", "warning", 'A whole number is written with ".0".'),
     "precision-loss": (

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pipeline.load.read import Where
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.arrow import flags, texts
+from pipeline.load.read import RawTable, Where
 from pipeline.report import Finding
 from pipeline.validate.hints import shown
 
@@ -109,3 +114,47 @@ def _order(
             column = positions[got] + 1
             return [where.finding(line, column, "column-order", message, hint=hint, field_name=got)]
     return []
+
+
+def sorted_in(raw: RawTable, where: Where, fields: tuple[str, ...]) -> tuple[RawTable, list]:
+    """Read a header row a spreadsheet sorted in among the data as the header, with a warning.
+
+    Sorting a table with its header row selected moves the labels to where they fall
+    alphabetically and a data row to line 1; nothing is lost, so fix moves them back.
+    """
+    wanted = sorted(_normal(f) for f in fields)
+    if not raw.num_rows or sorted(_normal(label) for label in raw.labels) == wanted:
+        return raw, []
+    first = pc.utf8_lower(pc.utf8_trim_whitespace(raw.columns[0]))
+    names = texts([f.casefold() for f in fields])
+    for row in np.flatnonzero(flags(pc.is_in(first, value_set=names))).tolist():
+        labels = tuple(column[row].as_py() for column in raw.columns)
+        if sorted(_normal(label) for label in labels) == wanted:
+            return _header_at(raw, row, labels, where)
+    return raw, []
+
+
+def _header_at(raw: RawTable, row: int, labels: tuple[str, ...], where: Where):
+    """Return the table read with data row `row` as its header, and the warning."""
+    line = int(raw.lines[row])
+    columns = tuple(
+        pa.chunked_array(
+            [texts([label]), *column.slice(0, row).chunks, *column.slice(row + 1).chunks]
+        )
+        for label, column in zip(raw.labels, raw.columns, strict=True)
+    )
+    moved = replace(
+        raw,
+        labels=labels,
+        header_line=line,
+        columns=columns,
+        lines=np.concatenate(([raw.header_line], np.delete(raw.lines, row))).astype(
+            raw.lines.dtype
+        ),
+        row_numbers=np.concatenate(([1], np.delete(raw.row_numbers, row))).astype(
+            raw.row_numbers.dtype
+        ),
+    )
+    message = f"the header row is on line {line}, not on line {raw.header_line}"
+    hint = "a sort included the header row; k2brief fix moves it back to the top"
+    return moved, [where.finding(line, None, "sorted-header", message, hint=hint)]

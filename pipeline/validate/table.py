@@ -15,7 +15,7 @@ from pipeline.arrow import ints
 from pipeline.load.read import RawTable, Where
 from pipeline.report import Finding
 from pipeline.validate.cells import Column, Place, check_column
-from pipeline.validate.header import check_header
+from pipeline.validate.header import check_header, sorted_in
 from pipeline.validate.schema import Field, Resource
 from pipeline.validate.text import lengths
 
@@ -60,6 +60,8 @@ class CheckedTable:
 def check_table(resource: Resource, raw: RawTable, where: Where) -> CheckedTable:
     """Check the header and every cell of a table, each problem reported once."""
     raw, findings = _without_empty_columns(raw, where, resource.field_names)
+    raw, moved = sorted_in(raw, where, resource.field_names)
+    findings += moved
     sizes = [lengths(column) for column in raw.columns]
     raw, sizes, trailing = _without_trailing_blanks(raw, where, sizes)
     header = check_header(raw.labels, resource.field_names, where, raw.header_line)
