@@ -22,7 +22,14 @@ from pipeline.validate.package import validate_package
 from pipeline.validate.schema import PACKAGE_FILE, load_package
 
 CELL_REPAIRS = {"unit-spelling", "decimal-zero", "stray-whitespace", "label-variant"}
-FILE_REPAIRS = {"sep-line", "empty-column", "trailing-blank-rows", "column-order", "mojibake"}
+FILE_REPAIRS = {
+    "sep-line",
+    "sorted-header",
+    "empty-column",
+    "trailing-blank-rows",
+    "column-order",
+    "mojibake",
+}
 REFUSED = {
     "ambiguous-number": "both readings are possible; only a person can tell which is meant",
     "lost-character": "the character the code page dropped cannot be known",
@@ -119,7 +126,14 @@ def fix_file(path: Path, findings: list[Finding], fields: tuple[str, ...], shown
     except Unparsable as error:
         result.refusals.append(f"{shown}: not repaired: {error}")
         return result
-    order = ("sep-line", "trailing-blank-rows", "empty-column", "mojibake", "column-order")
+    order = (
+        "sep-line",
+        "sorted-header",
+        "trailing-blank-rows",
+        "empty-column",
+        "mojibake",
+        "column-order",
+    )
     # Cells first, by the columns as they are; then what moves lines or columns.
     for f in sorted(
         wanted, key=lambda f: (order.index(f.code) if f.code in order else -1, f.sort_key())
@@ -165,6 +179,8 @@ def _apply(rows: list[Record], f: Finding, fields: tuple[str, ...], shown: str) 
     if f.code == "sep-line":
         first = rows.pop(0)
         return [f'{at}: repair: "{",".join(first.cells)}" line → deleted']
+    if f.code == "sorted-header":
+        return _header_to_top(rows, f.line or 0, at)
     if f.code == "trailing-blank-rows":
         keep = [r for r in rows if r.line < (f.line or 0)]
         dropped = len(rows) - len(keep)
@@ -176,6 +192,18 @@ def _apply(rows: list[Record], f: Finding, fields: tuple[str, ...], shown: str) 
                 del row.cells[f.column - 1 :]
         return [f"{at}: repair: empty column {f.column} → deleted on every line"]
     return _reorder(rows, fields, at)
+
+
+def _header_to_top(rows: list[Record], line: int, at: str) -> list[str]:
+    """Move the header record a sort put on line back before the data, line ends kept."""
+    index = next((i for i, r in enumerate(rows) if r.line == line), None)
+    if index is None or index == 0:
+        return [f"{at}: not repaired: sorted-header: the header row was not found"]
+    header = rows.pop(index)
+    if not header.end:  # it was the last record: the new last one ends the file instead
+        header.end, rows[-1].end = rows[-1].end, header.end
+    rows.insert(0, header)
+    return [f"{at}: repair: header row on line {line} → line 1"]
 
 
 def _reorder(rows: list[Record], fields: tuple[str, ...], at: str) -> list[str]:

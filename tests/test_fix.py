@@ -107,3 +107,19 @@ def test_a_code_page_repair_names_the_code_page(tmp_path: Path) -> None:
     data_dir = build_package(tmp_path / "data", INVALID / "sheet-dos-code-page")
     lines, _ = repair(data_dir, tmp_path, dry_run=True)
     assert lines[0] == "data/foods.csv:2:7: repair: DOS code page 850 → UTF-8"
+
+
+@pytest.mark.parametrize("last_end", ["\n", ""])
+def test_a_sorted_in_header_goes_back_to_the_top(tmp_path: Path, last_end: str) -> None:
+    data_dir = build_package(tmp_path / "data", INVALID / "sheet-header-sorted")
+    table = data_dir / "forms.csv"
+    table.write_bytes(table.read_bytes().rstrip(b"\n") + last_end.encode())
+    lines, valid = repair(data_dir, tmp_path, dry_run=False)
+    assert valid
+    assert lines[0] == "data/forms.csv:4: repair: header row on line 4 → line 1"
+    assert table.read_text("utf-8") == (
+        "vitamin,form,label,source_id\n"
+        "D,D3,Cholecalciferol (D3),ods-vitamin-k\n"
+        "K1,phylloquinone,Phylloquinone (K1),ods-vitamin-k\n"
+        "K2,MK-7,Menaquinone-7,ods-vitamin-k" + last_end
+    )

@@ -229,3 +229,12 @@ def test_any_bytes_as_a_table_are_reported_not_raised(tmp_path_factory, body: by
     assert all(f.code in CODES for f in result.report.findings)
     if result.report.valid:  # then the typed table is usable as documented
         assert str(result.tables["foods"]["_line"].dtype) == "int64"
+
+
+def test_a_row_before_a_sorted_in_header_keeps_its_line(tmp_path: Path) -> None:
+    data_dir = build_package(tmp_path / "data", FIXTURES / "invalid" / "sheet-header-sorted")
+    table = data_dir / "forms.csv"
+    table.write_text(table.read_text("utf-8").replace("D,D3,", "D,D9,", 1), "utf-8")
+    found = [(f.line, f.column, f.code) for f in validate_package(data_dir).report.findings]
+    assert (4, None, "sorted-header") in found
+    assert any(line == 1 and column == 2 for line, column, _ in found)
