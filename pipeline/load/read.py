@@ -297,10 +297,17 @@ def _unclosed(where: Where, line: int, row_number: int) -> Finding:
 
 
 def ragged_findings(where: Where, raw: RawTable) -> list[Finding]:
-    """Return one extra-cell or missing-cell finding per ragged row, with its raw text."""
+    """Return one extra-cell or missing-cell finding per ragged row, with its raw text.
+
+    Rows separated by semicolons have one cause, so they are one finding for the file.
+    """
     findings = []
     width = len(raw.labels)
+    semicolons = [r for r in raw.ragged if _by_semicolons(r.text, len(r.cells), width)]
+    skipped = {r.line for r in semicolons}
     for row in raw.ragged:
+        if row.line in skipped:
+            continue
         count = len(row.cells)
         shown = row.text if len(row.text) <= 200 else row.text[:199] + "…"
         if count > width:
@@ -321,12 +328,37 @@ def ragged_findings(where: Where, raw: RawTable) -> list[Finding]:
                 row_number=row.row_number,
             )
         )
-    return findings
+    return findings + _semicolon_findings(where, semicolons)
+
+
+def _by_semicolons(text: str, count: int, width: int) -> bool:
+    return count < width and text.count(";") >= width - 1
+
+
+def _semicolon_findings(where: Where, rows: list[RaggedRow]) -> list[Finding]:
+    """Return one dialect-error for the rows separated by semicolons, with their count."""
+    if not rows:
+        return []
+    count, first = len(rows), rows[0]
+    message = (
+        f"{count} line{'s' * (count > 1)} {'are' if count > 1 else 'is'} separated by "
+        f"semicolons, not commas, first this one: {first.text[:199]}"
+    )
+    hint = 'use commas, as the header does; save as "CSV UTF-8" in a spreadsheet'
+    return [
+        where.finding(
+            first.line,
+            None,
+            "dialect-error",
+            message,
+            cell=first.text[:1000],
+            hint=hint,
+            row_number=first.row_number,
+        )
+    ]
 
 
 def _ragged_hint(text: str, count: int, width: int) -> str:
-    if count < width and text.count(";") >= width - 1:
-        return "this row seems separated by semicolons; use commas"
     if count > width:
         return "a cell holding a comma must be in double quotes"
     return "add the missing cells, empty ones too, so that every row has one per column"

@@ -191,3 +191,12 @@ def test_a_mapped_file_reads_like_a_read_one(
     assert mapped.findings == read.findings
     assert [c.to_pylist() for c in mapped.table.columns] == [["1"], ["x\ny"]]
     assert np.array_equal(mapped.table.lines, read.table.lines)
+
+
+def test_rows_separated_by_semicolons_are_one_finding_with_their_count() -> None:
+    data = b"a,b,c\n1;2;3\n4,5,6\n7;8;9\n10,11\n12;13;14\n"
+    loaded = parse_csv(data, WHERE, 3)
+    found = [(f.line, f.column, f.code) for f in loaded.findings]
+    assert sorted(found, key=lambda f: f[0]) == [(2, None, "dialect-error"), (5, 3, "missing-cell")]
+    (dialect,) = [f for f in loaded.findings if f.code == "dialect-error"]
+    assert dialect.message.startswith("3 lines are separated by semicolons, not commas")
