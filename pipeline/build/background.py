@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipeline.settings import Settings
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from pipeline.build.preview import Preview
+    from pipeline.documents import Document
 
 #: Imported once by the process that starts each build, so a build starts in milliseconds.
 PRELOAD = ["pipeline.build.run", "pipeline.validate.package", "pipeline.context.briefing"]
@@ -22,7 +24,7 @@ PRELOAD = ["pipeline.build.run", "pipeline.validate.package", "pipeline.context.
 STOP_GRACE = 3.0
 
 
-def _child(settings: Settings, jobs: int, conn: Connection) -> None:
+def _child(settings: Settings, documents: Sequence[Document], jobs: int, conn: Connection) -> None:
     """Run one build and send its events and how it ended through conn."""
     from pipeline.build.run import DocumentsFailed, build
     from pipeline.errors import InvalidDataError, K2BriefError
@@ -37,7 +39,12 @@ def _child(settings: Settings, jobs: int, conn: Connection) -> None:
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     try:
-        result = build(settings, jobs=jobs, progress=lambda event: conn.send(("event", event)))
+        result = build(
+            settings,
+            documents=documents,
+            jobs=jobs,
+            progress=lambda event: conn.send(("event", event)),
+        )
         conn.send(("built", {doc.name: doc.pages for doc in result.documents}))
     except InvalidDataError:
         conn.send(("invalid", "the data is invalid"))
@@ -105,7 +112,9 @@ class Builder(threading.Thread):
         context = multiprocessing.get_context("forkserver")
         receive, send = context.Pipe(duplex=False)
         with self.preview.busy:
-            process = context.Process(target=_child, args=(self.preview.settings, self.jobs, send))
+            preview = self.preview
+            args = (preview.settings, preview.documents, self.jobs, send)
+            process = context.Process(target=_child, args=args)
             process.start()
         send.close()
         try:
@@ -128,6 +137,7 @@ class Builder(threading.Thread):
                 self.preview.on_event(payload)
             elif kind == "built":
                 self.preview.on_built(payload)
+                self.preview.on_pdfs()
             elif kind in ("invalid", "error"):
                 self.preview.on_build_error(payload, invalid=kind == "invalid")
             if kind != "event":
