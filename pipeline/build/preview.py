@@ -40,6 +40,12 @@ class DocView:
     problems: tuple[str, ...] = ()
     #: Bumped whenever what its page shows changes, so the page knows to reload.
     version: int = 0
+    #: Its built PDF's pages as PNGs, in order, kept in memory (never written to output/).
+    images: tuple[bytes, ...] = ()
+    #: The numbers (from 1) of the pages whose image differs from the previous build's.
+    changed: tuple[int, ...] = ()
+    #: The SHA-256 of the PDF the images were drawn from; the same PDF is not drawn again.
+    pdf_sha: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class Preview:
             if new == old:
                 return
             shown = ("html", "problems") if old.has_html else ("status", "pages", "problems")
+            shown += ("images", "changed")
             if any(getattr(new, key) != getattr(old, key) for key in shown):
                 new = replace(new, version=old.version + 1)
             self._docs[name] = new
@@ -197,6 +204,30 @@ class Preview:
                 keep = self._docs[name].problems if self._docs[name].key == "" else ()
                 self.update(name, status=UP_TO_DATE_STATUS, step="", pages=count, problems=keep)
 
+    def on_pdfs(self) -> None:
+        """Draw each document's PDF in output/ as page images, marking the pages that changed."""
+        from pipeline.pdf.images import page_pngs
+
+        for document in self.documents:
+            pdf = next((name for name in document.outputs if name.endswith(".pdf")), None)
+            path = self.settings.out_dir / pdf if pdf else None
+            if path is None or not path.is_file():
+                continue
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            old = self._docs[document.name]
+            if digest == old.pdf_sha:  # the same PDF as the previous build: nothing changed
+                self.update(document.name, changed=())
+                continue
+            try:
+                images = page_pngs(data)
+            except Exception as error:  # a PDF PDFium cannot read keeps the previous images
+                problem = f"{pdf}: cannot draw its pages: {type(error).__name__}: {error}"
+                self.update(document.name, problems=(*old.problems, problem))
+                continue
+            changed = changed_pages(old.images, images)
+            self.update(document.name, images=images, changed=changed, pdf_sha=digest)
+
     def on_build_error(self, message: str, *, invalid: bool = False) -> None:
         """Mark the documents not built: the data is invalid or the build failed as a whole."""
         for name, doc in self._docs.items():
@@ -204,6 +235,13 @@ class Preview:
                 continue
             problems = doc.problems if invalid else (f"not built: {message}",)
             self.update(name, status=FAILED_STATUS, step="", problems=problems)
+
+
+def changed_pages(old: tuple[bytes, ...], new: tuple[bytes, ...]) -> tuple[int, ...]:
+    """Return the numbers (from 1) of the new pages whose image differs from the old one's."""
+    if not old:  # a first build has nothing to compare with
+        return ()
+    return tuple(n for n, png in enumerate(new, 1) if n > len(old) or old[n - 1] != png)
 
 
 def templates_key(templates_dir: Path) -> str:

@@ -61,6 +61,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._poll(query)
         elif path.startswith("/output/"):
             self._output(path.removeprefix("/output/"))
+        elif path.startswith("/pages/"):
+            self._page_image(path.removeprefix("/pages/"))
         elif path.endswith(".html"):
             self._document(path[1:].removesuffix(".html"))
         else:
@@ -99,6 +101,17 @@ class _Handler(BaseHTTPRequestHandler):
             return
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         self._send(path.read_bytes(), kind)
+
+    def _page_image(self, rest: str) -> None:
+        """Send a PDF page's thumbnail, /pages/<name>/<n>.png, from memory."""
+        name, _, file = rest.partition("/")
+        number = file.removesuffix(".png")
+        doc = self.server.preview.snapshot().document(name)
+        images = doc.images if doc is not None else ()
+        if not (file.endswith(".png") and number.isdigit() and 1 <= int(number) <= len(images)):
+            self._send(b"no such page image yet", "text/plain", HTTPStatus.NOT_FOUND)
+            return
+        self._send(images[int(number) - 1], "image/png")
 
     def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
         """Send a complete response that no browser caches."""
