@@ -41,12 +41,24 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4em .8e
 border-bottom:1px solid #ddd}.failed{color:#b3261e;font-weight:600}.rebuilding{color:#8a5a00}
 .waiting{color:#555}.up-to-date{color:#1b6e20}.over{color:#b3261e;font-weight:600}"""
 
+#: The strip of PDF page thumbnails; a changed page gets a thick orange frame and a label.
+PAGES_STYLE = """<style id="k2brief-pages-style">
+.k2brief-pages{display:flex;flex-wrap:wrap;gap:12px;padding:12px;
+margin:0;background:#eef0f3;font:13px/1.4 system-ui,sans-serif;color:#222}
+.k2brief-pages figure{margin:0;text-align:center}
+.k2brief-pages img{display:block;width:160px;border:1px solid #999;background:#fff}
+.k2brief-pages .changed img{outline:4px solid #e07000}
+.k2brief-pages .changed figcaption{color:#a04e00;font-weight:600}
+</style>"""
+
 
 def served_document(html: str, name: str, snapshot: Snapshot) -> str:
     """Return a document's HTML as served: its problems over it and the reload script."""
     doc = snapshot.document(name)
     problems = (*snapshot.findings, *(doc.problems if doc else ()))
-    extra = overlay(problems) + RELOAD_SCRIPT % {"page": name, "token": snapshot.token(name)}
+    strip = page_strip(doc) if doc else ""
+    extra = overlay(problems) + (PAGES_STYLE + strip if strip else "")
+    extra += RELOAD_SCRIPT % {"page": name, "token": snapshot.token(name)}
     at = html.rfind("</body>")
     return html + extra if at < 0 else html[:at] + extra + html[at:]
 
@@ -61,6 +73,26 @@ def overlay(problems: tuple[str, ...]) -> str:
         "<strong>Not updated: fix these and save again.</strong> Below is the last good "
         'version; output/ keeps its files.<pre style="white-space:pre-wrap;margin:.5em 0 0">'
         f"{lines}</pre></div>"
+    )
+
+
+def page_strip(doc: DocView) -> str:
+    """Return the PDF's pages as thumbnails in order, the changed ones marked, or nothing."""
+    if not doc.images:
+        return ""
+    name = escape(doc.name)
+    figures = []
+    for number in range(1, len(doc.images) + 1):
+        changed = number in doc.changed
+        label = f"page {number}" + (" · changed" if changed else "")
+        figures.append(
+            f'<figure class="page{" changed" if changed else ""}" data-page="{number}">'
+            f'<img src="/pages/{name}/{number}.png" alt="{name}.pdf, {label}">'
+            f"<figcaption>{label}</figcaption></figure>"
+        )
+    return (
+        f'<section class="k2brief-pages" aria-label="{name}.pdf, page by page">'
+        f"{''.join(figures)}</section>"
     )
 
 
@@ -80,14 +112,22 @@ def index_page(snapshot: Snapshot) -> str:
         problems = f'<h2 class="failed">The data has problems</h2><pre>{lines}</pre>'
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>k2brief serve</title><style>{INDEX_STYLE}</style></head><body>"
+        f"<title>k2brief serve</title><style>{INDEX_STYLE}</style>{PAGES_STYLE}</head><body>"
         "<h1>k2brief</h1><p>Save a table or template: the HTML updates within a second, "
         "the PDFs follow.</p>"
         f"{problems}<table><thead><tr><th>document</th><th>status</th><th>pages</th>"
         f"<th>files</th></tr></thead><tbody>{rows}</tbody></table>"
+        + "".join(_pages_of(doc) for doc in snapshot.documents)
         + RELOAD_SCRIPT % {"page": INDEX, "token": snapshot.version}
         + "</body></html>"
     )
+
+
+def _pages_of(doc: DocView) -> str:
+    """Return a document's heading and page thumbnails for the index, once it has them."""
+    if not doc.images:
+        return ""
+    return f'<h2 id="pages-{escape(doc.name)}">{escape(doc.name)}.pdf</h2>{page_strip(doc)}'
 
 
 def _row(doc: DocView) -> str:
