@@ -205,22 +205,20 @@ class KeyOutcome:
     citations: tuple[Citation, ...]
 
 
-def _key_outcome_ids(tables: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
-    """Choose the key outcomes, most certain first, without numbering any citation."""
+def _cite_key_outcomes(
+    tables: Mapping[str, pd.DataFrame], index: CitationIndex
+) -> dict[str, tuple[Citation, ...]]:
+    """Choose the key outcomes, most certain first, and cite the strongest studies of each.
+
+    The choice is made on a scratch numbering, so only the studies cited here are numbered.
+    """
     scratch = CitationIndex(tables["sources"])
     rows = outcome_rows(tables["outcomes"], tables["studies"], scratch)
-    return tuple(o.outcome_id for o in key_outcomes(rows, KEY_OUTCOMES))
-
-
-def _cite_key_studies(
-    tables: Mapping[str, pd.DataFrame], outcome_id: str, index: CitationIndex
-) -> tuple[Citation, ...]:
-    """Cite the strongest studies of a key outcome, as the summary of findings will."""
-    scratch = CitationIndex(tables["sources"])
-    outcomes = tables["outcomes"]
-    row = outcome_rows(outcomes[outcomes["outcome_id"] == outcome_id], tables["studies"], scratch)
-    studies = row[0].citations[:-1] if row else ()  # the last is the certainty's source
-    return index.cite_all(c.source_id for c in studies[:KEY_CITES])
+    return {
+        # The last citation of a row is the certainty's source, not a study.
+        o.outcome_id: index.cite_all(c.source_id for c in o.citations[:-1][:KEY_CITES])
+        for o in key_outcomes(rows, KEY_OUTCOMES)
+    }
 
 
 class _Counter:
@@ -284,8 +282,7 @@ def briefing_context(
     tabs, figs = _Counter("table"), _Counter("figure")
     # The key points come first and cite the studies behind each key outcome, so those
     # are numbered first; the summary of findings later cites them by the same numbers.
-    chosen = _key_outcome_ids(tables)
-    key_sources = {o: _cite_key_studies(tables, o, index) for o in chosen}
+    key_sources = _cite_key_outcomes(tables, index)
     limits = tuple(n for n in needs(tables["intakes"], index) if n.upper_limit)
     all_cautions = cautions(tables["cautions"], index)
     matrix = role_matrix(tables["vitamin_roles"], COLUMN_VITAMINS)
@@ -314,7 +311,7 @@ def briefing_context(
         basis_g=BASIS_G,
         outcomes=outcomes,
         outcomes_table=outcomes_table,
-        key_outcomes=tuple(KeyOutcome(by_id[o], key_sources[o]) for o in chosen),
+        key_outcomes=tuple(KeyOutcome(by_id[o], cited) for o, cited in key_sources.items()),
         evidence_searched_to=meta.evidence_searched_to,
         studies=studies,
         forest=panels,
