@@ -297,7 +297,7 @@ def _run(action: Callable[[], T]) -> T:
         from pipeline.report import format_report
 
         click.echo(format_report(error.report, "text", base=Path.cwd()), err=True, nl=False)
-        click.echo("error: the data is invalid; no output was written", err=True)
+        click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_INVALID)
     except K2BriefError as error:
         click.echo(f"error: {error}", err=True)

@@ -27,6 +27,9 @@ class DatasetMeta:
     files: tuple[tuple[str, str], ...] = ()
     #: The date up to which the evidence was searched (the package's evidence_searched_to).
     evidence_searched_to: str | None = None
+    #: When the evidence was last reviewed and when the next review is due (YYYY-MM-DD).
+    last_reviewed: str | None = None
+    next_review_due: str | None = None
 
     def limited_to(self, names: Iterable[str]) -> DatasetMeta:
         """Return this meta with the hash taken over the named data files only."""
@@ -62,6 +65,8 @@ class Dataset:
     resources: tuple[tuple[str, str], ...]
     #: Each data file's path relative to data_dir and its SHA-256: the descriptor first.
     files: tuple[tuple[str, str], ...]
+    last_reviewed: str | None = None
+    next_review_due: str | None = None
 
     @classmethod
     def read(cls, data_dir: Path) -> Dataset:
@@ -87,6 +92,8 @@ class Dataset:
             evidence_searched_to=_text(descriptor.get("evidence_searched_to")),
             resources=resources,
             files=tuple(files),
+            last_reviewed=_text(descriptor.get("last_reviewed")),
+            next_review_due=_text(descriptor.get("next_review_due")),
         )
 
     @staticmethod
@@ -116,6 +123,8 @@ class Dataset:
             k2brief_version=__version__,
             files=files,
             evidence_searched_to=self.evidence_searched_to,
+            last_reviewed=self.last_reviewed,
+            next_review_due=self.next_review_due,
         )
 
 

@@ -16,8 +16,10 @@ class K2BriefError(Exception):
 class InvalidDataError(K2BriefError):
     """The data did not validate, so nothing was built."""
 
-    def __init__(self, report: object) -> None:
-        super().__init__("the data is invalid; nothing was written")
+    def __init__(
+        self, report: object, message: str = "the data is invalid; no output was written"
+    ) -> None:
+        super().__init__(message)
         self.report = report
 
 

@@ -86,6 +86,13 @@ CODES: dict[str, tuple[str, Severity, str]] = {
         "error",
         "Rounding to fewer decimals moved a p value across 0.05.",
     ),
+    "review-date": ("Review Date", "error", "A review date is not written YYYY-MM-DD."),
+    "review-order": ("Review Order", "error", "The next review is not after the last."),
+    "review-overdue": (
+        "Review Overdue",
+        "warning",
+        "The date for the next evidence review has passed (build --strict fails on it).",
+    ),
 }
 
 

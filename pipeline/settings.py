@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,8 @@ class Settings:
     pdf_variant: str = "pdf/ua-1"
     strict: bool = False
     only: tuple[str, ...] = field(default_factory=tuple)
+    #: The day the review dates are checked against (None: today, in UTC); tests fix it.
+    today: date | None = None
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Return a copy where every override that is not None replaces the default."""

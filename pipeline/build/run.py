@@ -120,14 +120,35 @@ def _job(documents: list[Document], dataset: Dataset, settings: Settings) -> Ren
     return RenderJob(tuple(documents), tables, dataset, settings, FoodSums(tables))
 
 
+#: Warnings that fail a strict build (CI): an overdue review turns the scheduled run red.
+STRICT_CODES = frozenset({"review-overdue"})
+
+
 def _validated_tables(settings: Settings) -> Mapping[str, Any]:
     """Validate the data package and return its typed tables, or stop the build."""
     from pipeline.validate.package import validate_package
 
-    result = validate_package(settings.data_dir)
+    result = validate_package(settings.data_dir, settings.today)
     if not result.report.valid:
         raise InvalidDataError(result.report)
     return result.tables
+
+
+def check_strict(settings: Settings) -> None:
+    """In strict mode, stop on the warnings CI must not let pass, even with nothing to build."""
+    from pipeline.report import make_report
+    from pipeline.validate.review import read_review_findings
+    from pipeline.validate.schema import PACKAGE_FILE
+
+    if not settings.strict:
+        return
+    findings = read_review_findings(settings.data_dir / PACKAGE_FILE, settings.today)
+    failing = [f for f in findings if f.code in STRICT_CODES]
+    if failing:
+        codes = ", ".join(sorted({f.code for f in failing}))
+        raise InvalidDataError(
+            make_report(failing), f"strict mode fails on {codes}; no output was written"
+        )
 
 
 def build(
@@ -147,6 +168,7 @@ def build(
     out_dir = settings.out_dir
     chosen = selected_documents(settings, registry.REGISTRY if documents is None else documents)
     names = [doc.name for doc in chosen]
+    check_strict(settings)
     with build_lock(out_dir):
         previous = Manifest.load(out_dir)
         # The data package is read and hashed once; everything after works from this.

@@ -92,6 +92,9 @@ class DocMeta:
     k2brief_version: str
     page_size: str
     data_files: tuple[str, ...] = ()  # the files the fingerprint covers
+    #: The review dates of the package (YYYY-MM-DD), printed and put in the PDF metadata.
+    last_reviewed: str | None = None
+    next_review_due: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,8 @@ def doc_meta(meta: DatasetMeta, settings: Settings) -> DocMeta:
         short_hash=meta.short_hash,
         k2brief_version=meta.k2brief_version,
         page_size=PAPERS[settings.paper].css_name,
+        last_reviewed=meta.last_reviewed,
+        next_review_due=meta.next_review_due,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from pipeline.load.read import Where, read_table
 from pipeline.report import Finding, Report, Task, make_report
 from pipeline.validate import evidence  # noqa: F401 - registers the evidence model's rules
 from pipeline.validate.keys import foreign_key_findings, key_findings
+from pipeline.validate.review import review_findings
 from pipeline.validate.rules import RULES, Rule
 from pipeline.validate.schema import PACKAGE_FILE, Package, load_package
 from pipeline.validate.table import CheckedTable, check_table
@@ -82,11 +84,12 @@ class ValidationResult:
     positions: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
-def validate_package(data_dir: Path) -> ValidationResult:
-    """Check every table of the package in data_dir; never raise on bad data."""
+def validate_package(data_dir: Path, today: date | None = None) -> ValidationResult:
+    """Check every table of the package in data_dir, as of today; never raise on bad data."""
     package, findings = load_package(data_dir / PACKAGE_FILE)
     if package is None:
         return ValidationResult(make_report(findings))
+    findings += review_findings(data_dir / PACKAGE_FILE, package.text, today)
     tasks = tuple(Task(r.name, str(data_dir / r.path)) for r in package.resources)
     checked = _check_tables(package, data_dir, findings)
     for table in checked.values():

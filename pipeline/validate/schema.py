@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -95,6 +95,8 @@ class Package:
     """Every resource of a data package, in the order datapackage.json lists them."""
 
     resources: tuple[Resource, ...]
+    #: The descriptor's text, so later checks can place findings on its lines.
+    text: str = ""
 
     def resource(self, name: str) -> Resource | None:
         """Return the resource called name, or None."""
@@ -104,7 +106,8 @@ class Package:
 def load_package(path: Path) -> tuple[Package | None, list[Finding]]:
     """Read datapackage.json; return the package, or None and findings saying why not."""
     try:
-        return parse_package(_read_json(path)), []
+        text = _read_text(path)
+        return replace(parse_package(_parse_json(path, text)), text=text), []
     except PackageError as error:
         finding = Finding(
             str(path), "", error.line, None, "package-error", str(error), hint=error.hint
@@ -112,15 +115,18 @@ def load_package(path: Path) -> tuple[Package | None, list[Finding]]:
         return None, [finding]
 
 
-def _read_json(path: Path) -> Any:
+def _read_text(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_PACKAGE_BYTES:
             raise PackageError(f"{path.name} is larger than {MAX_PACKAGE_BYTES // 2**20} MiB")
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise PackageError(f"cannot read {path.name}: {error.strerror}") from None
     except UnicodeDecodeError:
         raise PackageError(f"{path.name} is not UTF-8", hint="re-save it as UTF-8") from None
+
+
+def _parse_json(path: Path, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

@@ -18,6 +18,8 @@ from tests.support import CONTRACT, FIXTURES, ROOT, build_package
 # file-too-large: tests/load/test_read.py, with a lowered limit; the codes that compare
 # two editions: tests/validate/test_against.py.
 CODES_TESTED_ELSEWHERE = {"file-too-large", "precision-loss", "p-value-rounding"}
+# The review dates of datapackage.json: tests/validate/test_review.py.
+CODES_TESTED_ELSEWHERE |= {"review-date", "review-order", "review-overdue"}
 
 
 def _codes(data_dir: Path) -> list[tuple]:
