@@ -245,6 +245,33 @@ def dist(data_dir: Path | None, out_dir: Path | None, dist_dir: Path) -> None:
 
 
 @main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, markdown for release notes.",
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the editions differ.")
+def diff(old: Path, new: Path, fmt: str, exit_code: bool) -> None:
+    """Show what changed from edition OLD to NEW, table by table, by primary key.
+
+    OLD and NEW are data folders (holding datapackage.json) or zips made by `k2brief dist`.
+    Exit status: 0 (with --exit-code: 0 no change, 1 changes), 1 an edition cannot be
+    read, 2 usage error (OLD or NEW is not a data folder or a zip).
+    """
+    from pipeline.changes.compare import compare_paths
+    from pipeline.changes.formats import format_comparison
+
+    comparison = _run(lambda: compare_paths(old, new))
+    click.echo(format_comparison(comparison, fmt), nl=False)
+    sys.exit(EXIT_INVALID if exit_code and comparison.changes else EXIT_OK)
+
+
+@main.command()
 @data_option
 @out_option
 @click.option("--paper", type=click.Choice(PAPER_SIZES), default=None, help="Paper size [a4].")

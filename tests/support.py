@@ -206,3 +206,26 @@ def render_golden(name: str, data_dir: Path) -> str:
         meta = Dataset.read(data_dir).meta(document.tables)
     tables = DeclaredTables(document, tables_of(data_dir))
     return render_html(document, build_context, tables, meta, settings(data_dir=data_dir))
+
+
+# Two editions of the data for `k2brief diff` and `build --since`.
+
+NEW_STUDY = "new-trial-2026"
+
+
+def three_changes(data_dir: Path, caution_id: str) -> Path:
+    """Edit a data folder by exactly three changes: natto's K2 amount, a study, a caution."""
+    set_cell(
+        data_dir / "foods.csv", {"food_id": "natto", "form": "MK-7"}, "amount_per_100g", "1100"
+    )
+
+    def add_study(rows: list[Row]) -> list[Row]:
+        return [*rows, {**rows[0], "study_id": NEW_STUDY, "short_name": "New trial 2026"}]
+
+    edit_csv(data_dir / "studies.csv", add_study)
+
+    def remove_caution(rows: list[Row]) -> None:
+        rows[:] = [row for row in rows if row["caution_id"] != caution_id]
+
+    edit_csv(data_dir / "cautions.csv", remove_caution)
+    return data_dir

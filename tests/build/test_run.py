@@ -128,7 +128,32 @@ def test_dist_archive_is_reproducible(project: Settings, tmp_path: Path) -> None
         "k2brief-briefings/two.txt",
         "k2brief-briefings/manifest.json",
         "k2brief-briefings/SHA256SUMS",
+        "k2brief-briefings/data/datapackage.json",
+        "k2brief-briefings/data/t.csv",
     ]
+    packed = zipfile.ZipFile(first).read("k2brief-briefings/data/t.csv")
+    assert packed == (project.data_dir / "t.csv").read_bytes()
+
+
+def test_dist_archive_carries_the_data_diff_reads(project: Settings, tmp_path: Path) -> None:
+    from pipeline.build.dist import make_archive
+    from pipeline.changes.compare import compare_paths
+
+    build(project)
+    archive = make_archive(project.out_dir, project.data_dir, tmp_path / "dist")
+    assert compare_paths(archive, project.data_dir).changes == ()
+    (project.data_dir / "t.csv").write_text("a\n1\n2\n")
+    assert [c.change for c in compare_paths(archive, project.data_dir).changes] == ["added"]
+
+
+def test_dist_refuses_data_edited_since_the_build(project: Settings, tmp_path: Path) -> None:
+    from pipeline.build.dist import make_archive
+
+    build(project)
+    (project.data_dir / "t.csv").write_text("a\n2\n")
+    with pytest.raises(BuildError, match=r"t.csv changed since the outputs .* were built"):
+        make_archive(project.out_dir, project.data_dir, tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()
 
 
 def test_a_document_writing_files_it_does_not_declare_fails(project: Settings) -> None:

@@ -1,0 +1,1 @@
+"""What changed between two editions of the data: read both, compare by key, format."""
