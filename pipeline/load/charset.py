@@ -93,7 +93,9 @@ def code_page(data: bytes) -> tuple[str | None, list[str]]:
 
 def has_mojibake(data: bytes) -> bool:
     """Return True when UTF-8 bytes hold the start of a double-encoded character."""
-    return MOJIBAKE_BYTES.search(data) is not None
+    # Every match starts with C3, which memchr finds far faster than the regex scans.
+    first = data.find(b"\xc3")
+    return first >= 0 and MOJIBAKE_BYTES.search(data, first) is not None
 
 
 def undo_mojibake(text: str) -> tuple[str, list[Repair]]:

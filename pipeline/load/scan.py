@@ -95,11 +95,11 @@ def _scan(arr: np.ndarray, begins: list[int]) -> tuple[list, list, list, bool]:
 
 def _c1(chunk: np.ndarray) -> bool:
     """Return True when the bytes hold a C1 control character, UTF-8 C2 80 to C2 9F."""
-    for shift in (0, 1):
-        pairs = chunk[shift : shift + (len(chunk) - shift) // 2 * 2].view(np.uint16)
-        if np.any((pairs & 0xE0FF) == 0x80C2):
-            return True
-    return False
+    leads = np.flatnonzero(chunk[:-1] == 0xC2)
+    if not leads.size:
+        return False
+    follow = chunk[leads + 1]
+    return bool(((follow >= 0x80) & (follow <= 0x9F)).any())
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:

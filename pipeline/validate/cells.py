@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.arrow import flags, ints, mask, null, texts, values
+from pipeline.arrow import flags, mask, null, take, texts, values
 from pipeline.load.read import Where
 from pipeline.report import Finding
 from pipeline.validate import sheets
@@ -61,7 +61,7 @@ class _Collector:
         self.findings: list[Finding] = []
 
     def cells(self, rows: np.ndarray) -> list[str]:
-        return self.raw.take(ints(rows)).to_pylist()
+        return take(self.raw, rows).to_pylist()
 
     def add(self, rows: np.ndarray, code: str, word, severity: str = "error") -> None:
         """Add one finding per row; word(cell) returns (message, hint[, repaired cell])."""
@@ -169,7 +169,7 @@ def _too_large(out: _Collector, active: np.ndarray, nbytes: np.ndarray, raw) -> 
     if not big.any():
         return big
     rows = np.flatnonzero(big)
-    chars = values(pc.utf8_length(raw.take(ints(rows)))).astype(np.int64)
+    chars = values(pc.utf8_length(take(raw, rows))).astype(np.int64)
     big[rows[chars <= MAX_CELL_CHARS]] = False
     rows = rows[chars > MAX_CELL_CHARS]
 
@@ -306,7 +306,7 @@ def _length(out: _Collector, raw, active: np.ndarray, nbytes: np.ndarray) -> np.
         rows = np.flatnonzero(active & (nbytes > limit if word == "at most" else True))
         if not rows.size:
             continue
-        chars = values(pc.utf8_length(raw.take(ints(rows)))).astype(np.int64)
+        chars = values(pc.utf8_length(take(raw, rows))).astype(np.int64)
         rows = rows[fails(chars, limit)]
         bad[rows] = True
         out.add(

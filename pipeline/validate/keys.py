@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.arrow import flags, ints, mask, text, texts, values
+from pipeline.arrow import flags, ints, mask, take, text, texts, values
 from pipeline.report import Finding
 from pipeline.validate.hints import closest_key, shown
 from pipeline.validate.schema import ForeignKey
@@ -66,12 +66,14 @@ def _repeated(codes: np.ndarray) -> np.ndarray:
 
     Sorting touches memory in proportion to the rows, not to the range of the codes,
     which matters more than the sort's n log n on a machine where fresh pages are dear.
+    The repeated codes are few, so finding their rows is one comparison pass each (or a
+    sort when there are many), not a second sort with an inverse.
     """
     ordered = np.sort(codes)
-    if not (ordered[1:] == ordered[:-1]).any():
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
         return np.empty(0, dtype=np.int64)
-    _, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
-    return np.flatnonzero(counts[inverse] > 1)
+    return np.flatnonzero(np.isin(codes, np.unique(ordered[1:][same])))
 
 
 def _duplicates(table: CheckedTable, fields: tuple[str, ...], code: str) -> list[Finding]:
@@ -92,7 +94,7 @@ def _duplicates(table: CheckedTable, fields: tuple[str, ...], code: str) -> list
 def _duplicate_findings(table, fields, code, keys, rows, pairs) -> list[Finding]:
     """Word one finding per repeated key, naming the line of its first occurrence."""
     repeats = np.array([p[0] for p in pairs], dtype=np.int64)
-    cells = [k.take(ints(repeats)).to_pylist() for k in keys]
+    cells = [take(k, repeats).to_pylist() for k in keys]
     lines, numbers = table.raw.lines, table.raw.row_numbers
     column = table.positions[fields[0]] + 1
     what = "primary key" if code == "primary-key" else "value"
@@ -117,7 +119,7 @@ def _duplicate_findings(table, fields, code, keys, rows, pairs) -> list[Finding]
 
 def _rows(column: pa.ChunkedArray, rows: np.ndarray, total: int) -> pa.ChunkedArray:
     """Return the column at the given rows, without copying when that is every row."""
-    return column if rows.size == total else column.take(ints(rows))
+    return column if rows.size == total else take(column, rows)
 
 
 def _shown_key(fields: tuple[str, ...], values: list[str]) -> str:
@@ -141,7 +143,7 @@ def foreign_key_findings(
     absent = np.flatnonzero(~found)
     if not absent.size:
         return []
-    values = [k.take(ints(absent)).to_pylist() for k in keys]
+    values = [take(k, absent).to_pylist() for k in keys]
     candidates = _distinct(known)
     column = child.positions[fk.fields[0]] + 1
     findings = []

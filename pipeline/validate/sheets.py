@@ -12,9 +12,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.arrow import flags, ints
+from pipeline.arrow import flags, take
 from pipeline.validate.hints import MICRO, MU, shown
-from pipeline.validate.text import edge_bytes
+from pipeline.validate.text import edge_bytes, holding
 
 # A dot followed by groups of exactly three digits, after 1 to 3 digits not starting
 # with 0: "45.000" is 45 in English and 45000 in a German-locale export.
@@ -25,7 +25,7 @@ WEB_ADDRESS = r"://|\?[A-Za-z_]+="
 DATE_LIKE = r"^[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 NUMBER_FORMAT = r"^[+-]?[0-9]\.[0-9]+E[+-][0-9]{2,}$|^[+-]?[0-9]+\.[0-9]+%$"
 UNITS = re.compile(r"^(?:mcg|ug|[µμ]g)$", re.IGNORECASE)
-DOT, ZERO, NINE, PERCENT = ord("."), ord("0"), ord("9"), ord("%")
+DOT, ZERO, NINE, PERCENT, QUESTION = ord("."), ord("0"), ord("9"), ord("%"), ord("?")
 
 
 def ambiguous_numbers(raw: pa.ChunkedArray, active: np.ndarray) -> np.ndarray:
@@ -34,7 +34,7 @@ def ambiguous_numbers(raw: pa.ChunkedArray, active: np.ndarray) -> np.ndarray:
     rows = np.flatnonzero(active & (fourth == DOT) & (last >= ZERO) & (last <= NINE))
     found = np.zeros(len(active), dtype=bool)
     if rows.size:
-        found[rows] = flags(pc.match_substring_regex(raw.take(ints(rows)), GROUPED))
+        found[rows] = flags(pc.match_substring_regex(take(raw, rows), GROUPED))
     return found
 
 
@@ -58,9 +58,9 @@ def ambiguous_word(name: str):
 def lost_characters(raw: pa.ChunkedArray, active: np.ndarray) -> np.ndarray:
     """Return the text cells where a "?" stands for a character a code page could not hold."""
     found = np.zeros(len(active), dtype=bool)
-    rows = np.flatnonzero(active & flags(pc.match_substring(raw, "?")))
+    rows = np.flatnonzero(active & holding(raw, QUESTION))
     if rows.size:
-        cells = raw.take(ints(rows))
+        cells = take(raw, rows)
         lost = flags(pc.match_substring_regex(cells, LOST))
         found[rows] = lost & ~flags(pc.match_substring_regex(cells, WEB_ADDRESS))
     return found
@@ -92,7 +92,7 @@ def reformatted(raw: pa.ChunkedArray, active: np.ndarray) -> np.ndarray:
     found = np.zeros(len(active), dtype=bool)
     if not rows.size:
         return found
-    cells = raw.take(ints(rows))
+    cells = take(raw, rows)
     shaped = flags(pc.match_substring_regex(cells, DATE_LIKE))
     shaped |= flags(pc.match_substring_regex(cells, NUMBER_FORMAT))
     found[rows] = shaped

@@ -39,7 +39,39 @@ MARKUP = r"<[A-Za-z/!?]"
 
 def lengths(raw: pa.ChunkedArray) -> np.ndarray:
     """Return each cell's length in bytes (an upper bound of its length in characters)."""
-    return values(pc.binary_length(raw))
+    if raw.type != pa.string() or raw.null_count:
+        return values(pc.binary_length(raw))
+    parts = [_chunk_lengths(chunk) for chunk in raw.chunks if len(chunk)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+
+def _chunk_lengths(chunk: pa.Array) -> np.ndarray:
+    n = len(chunk)
+    return np.diff(
+        np.frombuffer(chunk.buffers()[1], np.int32, count=n + 1, offset=chunk.offset * 4)
+    )
+
+
+def holding(raw: pa.ChunkedArray, byte: int) -> np.ndarray:
+    """Return which cells hold an ASCII byte: one numpy pass over the text, not per cell."""
+    if raw.type != pa.string():
+        return flags(pc.match_substring(raw, chr(byte)))
+    parts = [_chunk_holding(chunk, byte) for chunk in raw.chunks if len(chunk)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _chunk_holding(chunk: pa.Array, byte: int) -> np.ndarray:
+    n = len(chunk)
+    found = np.zeros(n, dtype=bool)
+    buffers = chunk.buffers()
+    if buffers[2] is None or buffers[2].size == 0:
+        return found
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=chunk.offset * 4)
+    low, high = int(offsets[0]), int(offsets[-1])
+    text = np.frombuffer(buffers[2], dtype=np.uint8)[low:high]
+    hits = np.flatnonzero(text == byte) + low
+    found[np.searchsorted(offsets, hits, side="right") - 1] = True
+    return found
 
 
 def markup(raw: pa.ChunkedArray) -> np.ndarray:
