@@ -1,10 +1,12 @@
 """Generate a valid k2brief data package of any size, optionally with planted errors.
 
 Usage: python scripts/gen_data.py OUT_DIR [--foods N] [--studies M] [--seed S] [--plant-errors]
+                                   [--wide]
 
 The foods table is built column by column with pyarrow string kernels, so a million rows take
 about a second. With --plant-errors a known set of defects is written into the tables and the
-findings a validator must report are written to OUT_DIR/expected.json.
+findings a validator must report are written to OUT_DIR/expected.json. With --wide every
+food name carries a description and every row a long note (about 280 bytes a row, not 110).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_fixed import D_FORMS, FOOD_SOURCES, K2_FORMS, MICRO_G
 from gen_tables import PACKAGE_JSON, Finding, Plant, csv_line, headers, small_tables, write_table
+from gen_wide import wide_names, wide_notes
 
 FOODS_COLUMNS = ("food_id", "food", "category", "vitamin", "form", "amount_per_100g", "unit")
 FOODS_COLUMNS += ("serving", "serving_g", "source_id", "confidence", "note")
@@ -75,7 +78,7 @@ def _cells(options: Sequence[str], index: np.ndarray, suffix: str = "") -> pa.Ar
     return pc.take(pa.array(encoded, pa.large_string()), pa.array(index))
 
 
-def foods_cells(n: int, seed: int) -> list[pa.Array | pa.Scalar]:
+def foods_cells(n: int, seed: int, wide: bool = False) -> list[pa.Array | pa.Scalar]:
     """Return the foods table as CSV-encoded columns; the last cell of a row ends the line."""
     rng = np.random.default_rng(seed)
     row = np.arange(n)
@@ -90,6 +93,11 @@ def foods_cells(n: int, seed: int) -> list[pa.Array | pa.Scalar]:
     amount = np.round(rng.random(n) * np.array([800.0, 300.0, 20.0])[slot], 1)
     note = np.where(rng.random(n) < 0.1, rng.integers(1, len(NOTES) + 1, size=n), 0)
     confidence = rng.choice(3, size=n, p=[0.5, 0.35, 0.15])
+    if wide:  # drawn after the narrow table's draws, which stay the same
+        name = wide_names(tuple(t[1] for t in FOOD_TEMPLATES), template, food_no, rng)
+        notes = wide_notes(n, rng)
+    else:
+        notes = _cells(("", *NOTES), note, suffix="\n")
     return [
         pc.binary_join_element_wise(slug, number, _s("-")),
         name,
@@ -102,13 +110,13 @@ def foods_cells(n: int, seed: int) -> list[pa.Array | pa.Scalar]:
         grams,
         _cells(FOOD_SOURCES, rng.integers(len(FOOD_SOURCES), size=n)),
         _cells(("high", "medium", "low"), confidence),
-        _cells(("", *NOTES), note, suffix="\n"),
+        notes,
     ]
 
 
-def _lines(n: int, seed: int) -> tuple[memoryview, np.ndarray]:
+def _lines(n: int, seed: int, wide: bool) -> tuple[memoryview, np.ndarray]:
     """Render every row to CSV text; return the bytes and each row's start offset."""
-    lines = pc.binary_join_element_wise(*foods_cells(n, seed), _s(","))
+    lines = pc.binary_join_element_wise(*foods_cells(n, seed, wide), _s(","))
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[: n + 1]
     return memoryview(lines.buffers()[2]), offsets
 
@@ -158,9 +166,11 @@ def _planted_row(data: memoryview, offsets: np.ndarray, plant: Plant) -> list[st
     return plant.apply(values)
 
 
-def write_foods(path: Path, n: int, seed: int, plants: list[Plant]) -> list[Finding]:
+def write_foods(
+    path: Path, n: int, seed: int, plants: list[Plant], wide: bool = False
+) -> list[Finding]:
     """Write foods.csv with n rows and the given plants; return the findings they cause."""
-    data, offsets = _lines(n, seed)
+    data, offsets = _lines(n, seed, wide)
     findings: list[Finding] = []
     shift, start = 0, 0
     with path.open("wb") as out:
@@ -182,6 +192,7 @@ def generate(
     studies: int = 10,
     plant_errors: bool = False,
     seed: int = 20261120,
+    wide: bool = False,
 ) -> list[Finding]:
     """Write a data package into out_dir; return the findings planted (empty when valid)."""
     out = Path(out_dir)
@@ -190,9 +201,8 @@ def generate(
         raise ValueError(f"foods.csv columns changed in {PACKAGE_JSON}; update FOODS_COLUMNS")
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PACKAGE_JSON, out / "datapackage.json")
-    findings = write_foods(
-        out / "foods.csv", foods, seed, food_plants(foods) if plant_errors else []
-    )
+    plants = food_plants(foods) if plant_errors else []
+    findings = write_foods(out / "foods.csv", foods, seed, plants, wide)
     for table in small_tables(studies, seed, plant_errors):
         findings.extend(write_table(out / f"{table.name}.csv", columns[table.name], table))
     expected = out / "expected.json"
@@ -212,8 +222,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--studies", type=int, default=10, help="rows in studies.csv")
     parser.add_argument("--seed", type=int, default=20261120)
     parser.add_argument("--plant-errors", action="store_true", help="plant known defects")
+    parser.add_argument("--wide", action="store_true", help="long food names and notes")
     args = parser.parse_args(argv)
-    findings = generate(args.out_dir, args.foods, args.studies, args.plant_errors, args.seed)
+    findings = generate(
+        args.out_dir, args.foods, args.studies, args.plant_errors, args.seed, args.wide
+    )
     print(
         f"wrote {args.out_dir} ({args.foods} foods, {args.studies} studies, "
         f"{len(findings)} planted findings)"
