@@ -21,7 +21,8 @@ from bench_build import default_jobs, render_build, render_parallel, run_build
 from bench_change import render_change, run_change
 from bench_common import K2BRIEF, ROOT
 from bench_engine import render_engine, run_engine
-from bench_growth import FOODS_SIZES, STUDIES_SIZES, render_growth, run_growth
+from bench_floor import render_floor, run_floor
+from bench_growth import FOODS_SIZES, STUDIES_SIZES, WIDE_SIZES, render_growth, run_growth
 from bench_serve import render_serve, run_serve
 from bench_validate import render_validate, run_validate
 
@@ -42,6 +43,11 @@ class Section:
 SECTIONS = {
     "validate": Section(
         "Validation: the whole command on a large foods.csv", run_validate, render_validate
+    ),
+    "floor": Section(
+        "Validation beside the parse floor: pyarrow, pandas and k2brief, narrow and wide",
+        run_floor,
+        render_floor,
     ),
     "build": Section("Build: cold (serial and parallel) and no-op", run_build, render_build),
     "parallel": Section(
@@ -76,6 +82,10 @@ machine, the software versions, the commit and the load average, and shows each 
   primary key, unknown and composite foreign keys, ragged row, formula-like text, and
   cross-field rules in studies) spread over the start, middle and end of the file, with a
   quoted newline near the top so that physical line numbers differ from row numbers.
+- **Validation beside the parse floor**: the same package, and a wide one whose food names
+  and notes are long free text (`gen_data.py --wide`, about 290 MB), each read by pyarrow
+  alone (every column a string: the floor), by pandas and by `k2brief validate`, as whole
+  processes, interleaved; the ratio to the floor, memory and the planted errors found.
 - **Build**: a cold build of the bundled `data/` with one job and with all cores, and a no-op
   build (nothing changed).
 - **Parallel rendering**: the cold build with all cores against one, from the *Build* runs.
@@ -83,8 +93,9 @@ machine, the software versions, the commit and the load average, and shows each 
   same HTML, per document and for the whole command.
 - **One-change builds**: change one value in one table and rebuild; which documents are
   rebuilt, and how long it takes.
-- **Growth**: cold builds of generated data from 1,000 to 1,000,000 foods and from 10 to
-  1,000 studies: time, time per added row, peak memory and page counts.
+- **Growth**: cold builds of generated data from 1,000 to 1,000,000 foods (and 1,000,000
+  wide foods) and from 10 to 1,000 studies: time, time per added row, peak memory and page
+  counts.
 - **Serve**: `k2brief serve` on a copy of the bundled data; save one value and time the
   refreshed HTML of the handout and the briefing (target: at most 1 s) and their PDFs.
 
@@ -206,6 +217,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--studies", type=int, default=1000, help="rows in studies.csv (validate)")
     add("--foods-sizes", type=int, nargs="+", default=list(FOODS_SIZES), help="growth: foods")
     add("--studies-sizes", type=int, nargs="+", default=list(STUDIES_SIZES), help="growth")
+    add("--wide-sizes", type=int, nargs="*", default=list(WIDE_SIZES), help="growth: wide foods")
     add("--seed", type=int, default=20261120, help="seed of the generated growth data")
     add("--jobs", type=int, default=default_jobs(), help="parallel builds' --jobs [cores]")
     add("--data", type=Path, default=ROOT / "data", help="the bundled data to build")

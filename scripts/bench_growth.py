@@ -31,6 +31,7 @@ from bench_common import (
 )
 
 FOODS_SIZES = (1_000, 10_000, 100_000, 1_000_000)
+WIDE_SIZES = (1_000_000,)  # foods with long free text (gen_data --wide), beside the series
 STUDIES_SIZES = (10, 100, 1_000)
 FOODS_SERIES_STUDIES = 10  # studies while foods grow
 STUDIES_SERIES_FOODS = 1_000  # foods while studies grow
@@ -51,16 +52,17 @@ def generator_hash() -> str:
     return digest.hexdigest()
 
 
-def dataset(foods: int, studies: int, seed: int) -> tuple[Path, float | None]:
+def dataset(foods: int, studies: int, seed: int, wide: bool = False) -> tuple[Path, float | None]:
     """Return a generated package's folder, generating it unless the same one is there."""
-    folder = BENCH_DATA / f"build-{foods}-foods-{studies}-studies"
+    folder = BENCH_DATA / f"build-{foods}-foods-{studies}-studies{'-wide' * wide}"
     stamp = folder.with_suffix(".params.json")
     params = {"foods": foods, "studies": studies, "seed": seed, "generator": generator_hash()}
+    params |= {"wide": True} if wide else {}
     if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == params:
         return folder, None
     shutil.rmtree(folder, ignore_errors=True)
     start = time.perf_counter()
-    gen_data.generate(folder, foods=foods, studies=studies, seed=seed)
+    gen_data.generate(folder, foods=foods, studies=studies, seed=seed, wide=wide)
     seconds = time.perf_counter() - start
     stamp.write_text(json.dumps(params) + "\n", encoding="utf-8")
     return folder, seconds
@@ -74,21 +76,25 @@ def series(foods_sizes: list[int], studies_sizes: list[int]) -> dict[str, list[t
     }
 
 
-def generated_sets(pairs: dict[str, list[tuple[int, int]]], seed: int) -> list[dict]:
+def generated_sets(
+    pairs: dict[str, list[tuple[int, int]]], seed: int, wide: tuple[int, ...] = ()
+) -> list[dict]:
     """Generate (or reuse) each size's package once; return one entry per size, no runs yet."""
     sets = []
-    for foods, studies in dict.fromkeys(pair for ps in pairs.values() for pair in ps):
-        folder, seconds = dataset(foods, studies, seed)
+    plain = [(*pair, False) for pair in dict.fromkeys(p for ps in pairs.values() for p in ps)]
+    for foods, studies, is_wide in plain + [(n, FOODS_SERIES_STUDIES, True) for n in wide]:
+        folder, seconds = dataset(foods, studies, seed, is_wide)
         csv_bytes = sum(p.stat().st_size for p in folder.glob("*.csv"))
         sets.append({"foods": foods, "studies": studies, "folder": shown(folder)})
         sets[-1] |= {"csv_bytes": csv_bytes, "generate_seconds": seconds, "runs": []}
+        sets[-1] |= {"wide": True} if is_wide else {}
     return sets
 
 
 def run_growth(args: argparse.Namespace) -> dict:
     """Time serial cold builds of the bundled data and of every generated size, interleaved."""
     pairs = series(args.foods_sizes, args.studies_sizes)
-    sets = generated_sets(pairs, args.seed)
+    sets = generated_sets(pairs, args.seed, tuple(getattr(args, "wide_sizes", ())))
     wait_for_quiet(args.quiet_below, args.quiet_wait)
     before = machine()
     baseline: list[dict] = []
@@ -102,7 +108,8 @@ def run_growth(args: argparse.Namespace) -> dict:
                 shutil.rmtree(out)
     errors = failures("bundled data", baseline)
     for s in sets:
-        errors += failures(f"{s['foods']} foods, {s['studies']} studies", s["runs"])
+        label = f"{s['foods']} {'wide ' * s.get('wide', False)}foods, {s['studies']} studies"
+        errors += failures(label, s["runs"])
     return {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": before,
@@ -198,7 +205,8 @@ def _same_pages(sets: list[dict]) -> bool | None:
 
 def render_growth(r: dict) -> str:
     """Return the growth section: a table per series, then the targets."""
-    by_pair = {(s["foods"], s["studies"]): s for s in r["sets"]}
+    by_pair = {(s["foods"], s["studies"]): s for s in r["sets"] if not s.get("wide")}
+    wide = [s for s in r["sets"] if s.get("wide")]
     base = wall(r["baseline"])
     lines = [
         f"Measured {r['measured_at']}, {runs_of(len(r['baseline']))} of each size, interleaved: "
@@ -229,8 +237,32 @@ def render_growth(r: dict) -> str:
             f"| time per row flat, {name} series (no step over {STEEPER:.0f}× the one before) "
             f"| {verdict(is_flat(found))}{'' if len(found) > 1 else ' (needs three sizes)'} |",
         ]
-    lines += ["", "| target | result |", "|---|---|", *_size_verdicts(r, by_pair, base), *verdicts]
+    if wide:
+        table, _ = _series_table("foods", wide)
+        lines += ["", "Wide foods (long food names and notes, `gen_data.py --wide`):", "", *table]
+    size_rows = _size_verdicts(r, by_pair, base) + _wide_verdicts(wide, base)
+    lines += ["", "| target | result |", "|---|---|", *size_rows, *verdicts]
     return "\n".join(lines) + busy_note(r) + render_errors(r["errors"])
+
+
+def _wide_verdicts(wide: list[dict], base: dict | None) -> list[str]:
+    """Return a target row per wide set: within the bundled build + EXTRA_SECONDS."""
+    rows = []
+    for s in wide:
+        limit, value = _within_extra(wall(s["runs"]), base)
+        rows.append(
+            f"| {s['foods']:,}-food wide build ({mb(s['csv_bytes'])}) ≤ bundled-data build "
+            f"+ {EXTRA_SECONDS:.0f} s{limit} | {value} |"
+        )
+    return rows
+
+
+def _within_extra(big: dict | None, base: dict | None) -> tuple[str, str]:
+    """Return the limit shown and the value with its verdict: base + EXTRA_SECONDS."""
+    ok = None if big is None or base is None else big["median"] <= base["median"] + EXTRA_SECONDS
+    limit = "" if base is None else f" = {base['median'] + EXTRA_SECONDS:.2f} s"
+    value = "not measured" if big is None else f"{big['median']:.2f} s"
+    return limit, f"{value}: {verdict(ok)}"
 
 
 def _size_verdicts(r: dict, by_pair: dict, base: dict | None) -> list[str]:
@@ -239,15 +271,10 @@ def _size_verdicts(r: dict, by_pair: dict, base: dict | None) -> list[str]:
     foods = r["series"].get("foods", [])
     if foods:
         largest = by_pair[tuple(foods[-1])]
-        big = wall(largest["runs"])
-        ok = (
-            None if big is None or base is None else big["median"] <= base["median"] + EXTRA_SECONDS
-        )
-        limit = "" if base is None else f" = {base['median'] + EXTRA_SECONDS:.2f} s"
-        value = "not measured" if big is None else f"{big['median']:.2f} s"
+        limit, value = _within_extra(wall(largest["runs"]), base)
         rows.append(
             f"| {largest['foods']:,}-food build ≤ bundled-data build "
-            f"+ {EXTRA_SECONDS:.0f} s{limit} | {value}: {verdict(ok)} |"
+            f"+ {EXTRA_SECONDS:.0f} s{limit} | {value} |"
         )
     peaks = [run["max_rss_bytes"] for s in r["sets"] for run in s["runs"] if run["exit_code"] == 0]
     peak = max(peaks, default=None)

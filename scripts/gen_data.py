@@ -133,7 +133,7 @@ def food_plants(n: int) -> list[Plant]:
         Plant(3, {amount: "1\u00a0250"}, amount, "type-error", "non-breaking space in number"),
         Plant(at(0.1), {amount: "12 µg"}, amount, "type-error", "unit inside the number"),
         Plant(at(0.2), {amount: "NaN"}, amount, "type-error", "NaN in a number field"),
-        Plant(at(0.25), {"unit": "\u03bcg"}, "unit", "constraint-error", "Greek mu, not micro"),
+        Plant(at(0.25), {"unit": "\u03bcg"}, "unit", "unit-spelling", "Greek mu, not micro"),
         Plant(at(0.4), {amount: "-3.5"}, amount, "constraint-error", "negative amount"),
         Plant(at(0.5), {"confidence": "very high"}, "confidence", "constraint-error", "bad enum"),
         Plant(at(0.6), {}, "food_id", "primary-key", "duplicate primary key", at(0.3)),

@@ -13,6 +13,7 @@ import bench_build
 import bench_change
 import bench_common
 import bench_engine
+import bench_floor
 import bench_growth
 import pytest
 
@@ -343,7 +344,7 @@ def test_the_document_lists_every_section_and_what_is_missing() -> None:
     text = bench.render_doc({"build": build_result(20.0, 12.0, 0.2, "up to date")})
     for section in bench.SECTIONS.values():
         assert f"## {section.title}" in text
-    assert text.count("Not measured yet.") == 5  # validate, engine, change, growth, serve
+    assert text.count("Not measured yet.") == 6  # validate, floor, engine, change, growth, serve
 
 
 def test_build_and_change_sections_run_end_to_end_on_a_fake_k2brief(
@@ -397,16 +398,77 @@ def test_growth_runs_every_size_on_a_fake_k2brief(
 ) -> None:
     monkeypatch.setattr(bench_growth, "BENCH_DATA", tmp_path / "bench-data")
     argv = ["--only", "growth", "--runs", "1", "--k2brief", fake_k2brief]
-    argv += ["--foods-sizes", "300", "600", "--studies-sizes", "10", "20"]
+    argv += ["--foods-sizes", "300", "600", "--studies-sizes", "10", "20", "--wide-sizes", "300"]
     argv += ["--results", str(tmp_path / "r.json"), "--doc", str(tmp_path / "b.md")]
     assert bench.main(argv) == 0
     stored = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["growth"]
-    assert [(s["foods"], s["studies"]) for s in stored["sets"]] == [
-        (300, 10),
-        (600, 10),
-        (1000, 10),
-        (1000, 20),
+    assert [(s["foods"], s["studies"], s.get("wide", False)) for s in stored["sets"]] == [
+        (300, 10, False),
+        (600, 10, False),
+        (1000, 10, False),
+        (1000, 20, False),
+        (300, 10, True),
     ]
+    wide, narrow = (
+        tmp_path / "bench-data" / f"build-300-foods-10-studies{s}" for s in ("-wide", "")
+    )
+    assert (wide / "foods.csv").stat().st_size > 2 * (narrow / "foods.csv").stat().st_size
+    text = (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert "| 300-food wide build (" in text
+    assert "Wide foods (long food names and notes" in text
+
+
+def floor_result(ours: float, floor: float, found: bool = True) -> dict:
+    check = {"expected": 21, "reported": 21 if found else 20, "missing": [], "unexpected": []}
+    check["missing"] = [] if found else [["foods.csv", 2, 6, "type-error"]]
+    runs = {"pyarrow": [run(floor)], "pandas": [run(2 * floor)], "k2brief": [run(ours, 1)]}
+    entry = {
+        "folder": "x",
+        "foods_bytes": 100_000_000,
+        "commands": {},
+        "check": check | {"ok": found},
+    }
+    return {
+        "measured_at": "2026-01-01T00:00:00+00:00",
+        "machine": MACHINE,
+        "load_average_after": [0.5, 0.5, 0.5],
+        "rows": 1_000_000,
+        "cores": 2,
+        "imports": {name: [run(0.1)] for name in bench_floor.IMPORTS},
+        "files": {"narrow": entry, "wide": entry | {"runs": runs}}
+        | {"narrow": entry | {"runs": runs}},
+        "correctness": {"ok": found},
+    }
+
+
+def test_floor_section_shows_each_reader_and_the_ratio_to_pyarrow() -> None:
+    text = bench_floor.render_floor(floor_result(ours=0.9, floor=0.5))
+    assert "| narrow, 1,000,000 rows, 100.0 MB | k2brief | 0.90 s (0.90 – 0.90 s) |" in text
+    assert "| 1.80× |" in text  # 0.9 s over the floor's 0.5 s
+    assert "| wide: k2brief validate ≤ 2× the pyarrow parse | 1.80×: **met** |" in text
+    assert "| wide: stretch, ≤ 1.5× | 1.80×: **missed** |" in text
+    assert "| narrow: peak memory ≤ 8× the file | 3.00×: **met** |" in text
+    slow = bench_floor.render_floor(floor_result(ours=1.2, floor=0.5, found=False))
+    assert "| narrow: k2brief validate ≤ 2× the pyarrow parse | 2.40×: **missed** |" in slow
+    assert "**missed**: 21 planted, 20 reported, 1 missing, 0 unexpected" in slow
+
+
+def test_floor_section_runs_the_real_readers_on_small_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench_floor, "BENCH_DATA", tmp_path / "bench-data")
+    argv = ["--only", "floor", "--runs", "1", "--rows", "300", "--studies", "10"]
+    argv += ["--results", str(tmp_path / "r.json"), "--doc", str(tmp_path / "b.md")]
+    assert bench.main(argv) == 0
+    stored = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["floor"]
+    for entry in stored["files"].values():
+        assert entry["check"]["ok"], entry["check"]
+        assert {r["exit_code"] for r in entry["runs"]["pyarrow"] + entry["runs"]["pandas"]} == {0}
+        assert [r["exit_code"] for r in entry["runs"]["k2brief"]] == [1]  # invalid data
+    assert stored["files"]["wide"]["foods_bytes"] > 2 * stored["files"]["narrow"]["foods_bytes"]
+    text = (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert "| wide, 300 rows," in text
+    assert "`import pandas` (pandas)" in text
 
 
 @pytest.mark.pdf
