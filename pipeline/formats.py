@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from pipeline.i18n import format_decimal, format_fixed
+
 MISSING = "—"
 
 
@@ -24,6 +26,9 @@ def fmt_number(value: object, digits: int | None = None) -> str:
     number = float(value)  # type: ignore[arg-type]
     if digits is None:
         digits = 0 if number.is_integer() or abs(number) >= 100 else (1 if abs(number) >= 1 else 2)
+    local = format_decimal(number, digits)
+    if local is not None:
+        return local.replace("-", "−")
     text = f"{number:,.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -34,7 +39,8 @@ def fmt_ratio(value: object) -> str:
     """Format an odds, risk or hazard ratio or its limit: always two decimals, as journals do."""
     if is_missing(value):
         return MISSING
-    return f"{float(value):.2f}"  # type: ignore[arg-type]
+    ratio = float(value)  # type: ignore[arg-type]
+    return format_fixed(ratio, 2) or f"{ratio:.2f}"
 
 
 def fmt_p(value: object) -> str:
@@ -43,5 +49,6 @@ def fmt_p(value: object) -> str:
         return MISSING
     p = float(value)  # type: ignore[arg-type]
     if p < 0.001:
-        return "P < 0.001"
-    return f"P = {p:.3f}" if p < 0.1 else f"P = {p:.2f}"
+        return f"P < {format_fixed(0.001, 3) or '0.001'}"
+    digits = 3 if p < 0.1 else 2
+    return f"P = {format_fixed(p, digits) or f'{p:.{digits}f}'}"

@@ -8,7 +8,9 @@ from functools import cache, partial
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
+from pipeline import i18n
 from pipeline.formats import fmt_number, fmt_p, fmt_ratio, is_missing
 
 _CUSTOM_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
@@ -36,9 +38,23 @@ def css_token(templates_dir: Path, name: str, default: str | None = None) -> str
     return default
 
 
+def css_content(text: str) -> markupsafe.Markup:
+    """Turn "Page {page} of {pages}" into a CSS content value with the page counters.
+
+    The value goes into a <style> element, where HTML escaping would be read literally,
+    so it is quoted for CSS instead, and a "<" cannot end the element.
+    """
+    quoted = '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
+    for name in ("page", "pages"):
+        quoted = quoted.replace("{" + name + "}", f'" counter({name}) "')
+    return markupsafe.Markup(quoted.replace('"" ', "").replace(' ""', ""))
+
+
 @cache
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """Build the one Jinja2 environment: StrictUndefined and autoescaping everywhere."""
+def make_environment(
+    templates_dir: Path, language: i18n.Language | None = None
+) -> jinja2.Environment:
+    """Build the Jinja2 environment of a language: StrictUndefined and autoescaping everywhere."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
@@ -46,7 +62,16 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    active = language or i18n.Language()
+    if active.messages is None:
+        env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    else:
+        env.install_gettext_translations(active.messages.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = active.code
+    env.filters["css_content"] = css_content
+    env.filters["date"] = i18n.format_iso_date
     env.filters["token"] = partial(css_token, templates_dir)
     env.filters["num"] = fmt_number
     env.filters["pvalue"] = fmt_p
@@ -57,4 +82,6 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 
 def render(templates_dir: Path, template: str, context: Mapping[str, object]) -> str:
     """Render one template with its context into an HTML string."""
-    return make_environment(templates_dir).get_template(template).render(**context)
+    # The filters format for the active language, set by i18n.language() around the build.
+    environment = make_environment(templates_dir, i18n.current())
+    return environment.get_template(template).render(**context)

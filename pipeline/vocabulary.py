@@ -6,8 +6,10 @@ where a document needs one, a shorter form, a mark or a detail. Translations han
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+
+from pipeline.i18n import current
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,9 @@ class Vocabulary:
         return code in self._by_code
 
     def term(self, code: str) -> Term:
-        """Return a code's term; a code this vocabulary lacks is labelled by the code itself."""
-        return self._by_code.get(code) or Term(code, _humane(code))
+        """Return a code's term in the active language; an unknown code is labelled by itself."""
+        term = self._by_code.get(code) or Term(code, _humane(code))
+        return _translated(term)
 
     def label(self, code: str) -> str:
         """Return a code's label."""
@@ -61,6 +64,19 @@ class Vocabulary:
     def rank(self, code: str) -> int:
         """Return a code's place in document order; an unknown code comes last."""
         return self.codes.index(code) if code in self else len(self.terms)
+
+
+def _translated(term: Term) -> Term:
+    """Return a term with its words in the active language (the catalogue's msgids are English)."""
+    language = current()
+    if language.english:
+        return term
+    words = {name: language.gettext(getattr(term, name)) for name in WORDS if getattr(term, name)}
+    return replace(term, **words)
+
+
+#: The fields of a Term that are words for a reader, extracted into the message catalogue.
+WORDS = ("label", "short", "prose", "detail")
 
 
 def _humane(code: str) -> str:

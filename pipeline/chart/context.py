@@ -15,6 +15,7 @@ from pipeline.context.foods import FoodSums, food_sums
 from pipeline.context.patients import food_cautions
 from pipeline.context.roles import RoleMatrix, role_matrix
 from pipeline.context.rows import records, text
+from pipeline.i18n import gettext
 from pipeline.settings import PAPERS
 from pipeline.vocabulary import ASPECTS, COLUMN_VITAMINS, EVIDENCE, SEVERITIES, VITAMINS
 
@@ -287,9 +288,9 @@ def build_chart_context(
     width, height = paper.height_mm, paper.width_mm  # landscape
     return ChartContext(
         meta=doc_meta(meta, settings),
-        title="Vitamins K1, K2 and D",
-        subtitle="Side by side: what each does, where to find it, what studies found.",
-        description=(
+        title=gettext("Vitamins K1, K2 and D"),
+        subtitle=gettext("Side by side: what each does, where to find it, what studies found."),
+        description=gettext(
             "One-page comparison of vitamins K1, K2 and D: roles, food sources per serving, "
             "key studies on calcification and the warfarin caution."
         ),

@@ -11,6 +11,7 @@ from pipeline.context.foods import FoodAmount, FoodSums, FoodTotals
 from pipeline.context.palette import vitamin_class
 from pipeline.context.rows import integer, number, records, text
 from pipeline.context.studies import evidence_rank
+from pipeline.i18n import format_decimal, format_fixed, gettext
 from pipeline.vocabulary import (
     ANALYSES,
     CERTAINTIES,
@@ -98,9 +99,21 @@ def pick_top(
 
 def amount_text(value: float) -> str:
     """Round an amount to the precision food tables carry: 850, 14, 2.9, 0.45."""
+    local = _local_amount(value)
+    if local is not None:
+        return local
     if value >= 10:
         return f"{value:,.0f}"
     return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+
+
+def _local_amount(value: float) -> str | None:
+    """Round an amount as amount_text does, written the active language's way (None: English)."""
+    if value >= 10:
+        return format_decimal(round(value), 0)
+    if value >= 1:
+        return format_fixed(value, 1)
+    return format_decimal(float(f"{value:.2g}"), 3)
 
 
 def forms_text(forms: Iterable[str]) -> str:
@@ -112,7 +125,7 @@ def _bar(amount: FoodAmount, top: float, show_forms: bool) -> FoodBar:
     """Turn one food's amount into a bar, citing the rows it sums."""
     value = amount_text(amount.per_serving)
     grams = amount_text(amount.serving_g)
-    serving = f"{amount.serving} ({grams} g)"
+    serving = gettext("{serving} ({grams} g)").format(serving=amount.serving, grams=grams)
     forms = forms_text(amount.forms) if show_forms else ""
     known = amount.confidence in CONFIDENCES
     confidence = amount.confidence if known else CONFIDENCES.codes[-1]
@@ -128,8 +141,11 @@ def _bar(amount: FoodAmount, top: float, show_forms: bool) -> FoodBar:
         confidence=confidence,
         confidence_label=label,
         refs=tuple(c.number for c in amount.citations),
-        alt=f"{amount.food}: {value} {amount.unit} of vitamin {what} per {serving}; "
-        f"{label} confidence.",
+        alt=gettext(
+            "{food}: {value} {unit} of vitamin {what} per {serving}; {label} confidence."
+        ).format(
+            food=amount.food, value=value, unit=amount.unit, what=what, serving=serving, label=label
+        ),
     )
 
 
@@ -199,17 +215,20 @@ def duration_text(weeks: float | None) -> str:
         return ""
     years = weeks / 52
     if weeks >= 52 and abs(years * 2 - round(years * 2)) < 0.1:
-        return f"{round(years * 2) / 2:g} y"
-    return f"{round(weeks):g} wk"
+        count = round(years * 2) / 2
+        return gettext("{years} y").format(years=format_decimal(count, 1) or f"{count:g}")
+    count = round(weeks)
+    return gettext("{weeks} wk").format(weeks=format_decimal(count, 0) or f"{count:g}")
 
 
 def size_text(n: int | None, design: str) -> str:
     """Say what n counts: participants, animals or studies pooled."""
     if n is None:
         return ""
+    count = format_decimal(n, 0) or f"{n:,}"
     if design in ("systematic-review", "meta-analysis"):
-        return f"{n:,} studies"
-    return f"{n:,} animals" if design == "animal" else f"n = {n:,}"
+        return gettext("{n} studies").format(n=count)
+    return gettext("{n} animals").format(n=count) if design == "animal" else f"n = {count}"
 
 
 def study_card(row: dict[str, object], index: CitationIndex, certainty: str = "") -> StudyCard:

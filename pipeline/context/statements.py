@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pipeline.i18n import gettext
 from pipeline.vocabulary import (
     ASSOCIATION_DIRECTIONS,
     DOWNGRADES,
@@ -80,10 +81,21 @@ def effect_statement(
 
     With plain, the words are those of a plain-language summary for patients: "make little
     or no difference to" for no clear effect, and "it is very uncertain whether" at very low.
+    The sentence is a whole message of the catalogue, so a translation words it whole.
     """
     certainty = _checked(certainty, CERTAINTIES, "certainty")
     direction = _checked(direction, DIRECTIONS, "direction")
     x, y = _phrase(intervention, "intervention"), _phrase(outcome, "outcome")
+    template = statement_template(certainty, direction, outcome_is_good, singular, plain)
+    sentence = gettext(template).format(x=x, y=y)
+    return sentence[:1].upper() + sentence[1:]
+
+
+def statement_template(
+    certainty: str, direction: str, outcome_is_good: bool, singular: bool, plain: bool
+) -> str:
+    """Return the English sentence for these codes, with {x} and {y} for the noun phrases."""
+    x, y = "{x}", "{y}"
     if direction == "pending":
         return f"Trials of {x} on {y} have not yet reported."
     if direction == UNVERIFIED_DIRECTION:
@@ -111,6 +123,20 @@ def effect_statement(
         ("harm", True): "worsen",
     }
     return _sentence(x, _verb(verbs[direction, outcome_is_good], certainty, singular), y)
+
+
+def statement_templates() -> tuple[str, ...]:
+    """Return every sentence effect_statement can write, for the message catalogue."""
+    flags = (False, True)
+    found = {
+        statement_template(c, d, good, singular, plain): None
+        for c in CERTAINTIES
+        for d in DIRECTIONS
+        for good in flags
+        for singular in flags
+        for plain in flags
+    }
+    return tuple(found)
 
 
 def _association(
