@@ -130,7 +130,7 @@ def scan_records(data: bytes, start: int, scan: ByteScan) -> Records | None:
         lines = np.concatenate(([1], boundary + 2)).astype(np.int32)
         multiline = np.diff(np.concatenate(([-1], boundary, [len(newlines)]))) > 1
     if returns.size:
-        ends -= (ends > starts) & (arr[np.maximum(ends - 1, 0)] == CR)
+        ends -= (ends > starts) & (np.take(arr, ends - 1, mode="clip") == CR)
     keep = ends > starts
     numbers = np.arange(1, len(starts) + 1, dtype=np.int32)
     empty = ~keep & (starts < size)
@@ -164,12 +164,12 @@ def _well_formed(arr: np.ndarray, quotes: np.ndarray, start: int) -> bool:
     """Return True when every quote opens a cell, closes one, or doubles another."""
     size = len(arr)
     doubled = quotes[1:] == quotes[:-1] + 1
-    before = arr[np.maximum(quotes[0::2] - 1, 0)]
+    before = np.take(arr, quotes[0::2] - 1, mode="clip")  # a fast gather; -1 reads byte 0
     opens = quotes[0::2]
     opens_ok = (opens == start) | (before == COMMA) | (before == NEWLINE)
     opens_ok[1:] |= doubled[1::2]
     closes = quotes[1::2]
-    after = arr[np.minimum(closes + 1, size - 1)]
+    after = np.take(arr, closes + 1, mode="clip")
     closes_ok = (closes == size - 1) | (after == COMMA) | (after == NEWLINE) | (after == CR)
     closes_ok |= np.append(doubled[1::2], False)[: len(closes)]
     return bool(opens_ok.all() and closes_ok.all())

@@ -101,12 +101,14 @@ def _chunk_edges(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     data = np.frombuffer(buffers[2], dtype=np.uint8)
     starts, ends = offsets[:-1], offsets[1:]
     # For empty cells these bytes belong to a neighbour; only filled cells are looked at.
-    first = data[np.minimum(starts, len(data) - 1)]
-    last = data[np.maximum(ends - 1, 0)]
-    marks = FIRST_MARKS[first] | LAST_MARKS[last]
+    # np.take with mode="clip" is numpy's fast gather; fancy indexing is several times dearer.
+    first = np.take(data, starts, mode="clip")
+    last = np.take(data, ends - 1, mode="clip")
+    marks = np.take(FIRST_MARKS, first)
+    marks |= np.take(LAST_MARKS, last)
     marks[ends <= starts] = 0
     formula, spaced = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    rows = np.flatnonzero(marks)
+    rows = np.flatnonzero(marks != 0)
     if not rows.size:
         return formula, spaced
     marks, starts, ends = marks[rows], starts[rows], ends[rows]
@@ -142,7 +144,9 @@ def _unicode_space(two: list[np.ndarray], three: list[np.ndarray]) -> np.ndarray
 
 def _at(data: np.ndarray, index: np.ndarray, inside: np.ndarray) -> np.ndarray:
     """Return data[index] where inside holds, else 0."""
-    return np.where(inside, data[np.clip(index, 0, len(data) - 1)], 0).astype(np.uint8)
+    found = np.take(data, index, mode="clip")
+    found *= inside
+    return found
 
 
 def edge_bytes(raw: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
