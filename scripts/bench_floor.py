@@ -11,7 +11,10 @@ timed the same way.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +22,7 @@ from pathlib import Path
 import gen_data
 from bench_common import (
     BENCH_DATA,
+    ROOT,
     busy_note,
     load_average,
     machine,
@@ -117,6 +121,7 @@ def run_floor(args: argparse.Namespace) -> dict:
                 entry["runs"][name].append(run.__dict__ | {"load": load_average()[0]})
     for label, entry in files.items():
         entry["check"] = _check(entry, scratch / f"{label}-k2brief.out")
+        entry["stages"] = [_stages(ROOT / entry["folder"]) for _ in range(args.runs)]
         entry["commands"] = {n: _shown(argv) for n, argv in entry["commands"].items()}
     return {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -128,6 +133,17 @@ def run_floor(args: argparse.Namespace) -> dict:
         "files": files,
         "correctness": {"ok": all(e["check"].get("ok") for e in files.values())},
     }
+
+
+def _stages(folder: Path) -> dict:
+    """Run the validator once with a timer around each stage (scripts/bench_stages.py)."""
+    script = Path(__file__).with_name("bench_stages.py")
+    done = subprocess.run(
+        [sys.executable, str(script), str(folder)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1:]}
+    return json.loads(done.stdout) | {"load": load_average()[0]}
 
 
 def _check(entry: dict, output: Path) -> dict:
@@ -195,8 +211,64 @@ def render_floor(r: dict) -> str:
                 f"| {_loads(runs)} |"
             )
         verdicts += _verdicts(label, entry, floor)
-    lines += ["", *_import_table(r["imports"]), "", "| target | result |", "|---|---|", *verdicts]
+    lines += ["", *_import_table(r["imports"]), "", *_stage_table(r["files"])]
+    lines += ["", "| target | result |", "|---|---|", *verdicts]
     return "\n".join(lines) + busy_note(r)
+
+
+def _median(runs: list[dict], *keys: str) -> float | None:
+    found = []
+    for run in runs:
+        value = run
+        for key in keys:
+            value = value.get(key, {}) if isinstance(value, dict) else {}
+        if isinstance(value, int | float):
+            found.append(value)
+    return statistics.median(found) if found else None
+
+
+def _s(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f} s"
+
+
+def _stage_table(files: dict) -> list[str]:
+    """Return where k2brief's time goes, per stage and file: medians of the profiled runs."""
+    labels = list(files)
+    profiled = {
+        label: [s for s in entry.get("stages", []) if "error" not in s]
+        for label, entry in files.items()
+    }
+    if not any(profiled.values()):
+        return []
+    count = max(len(p) for p in profiled.values())
+    head = " | ".join(f"{label}: wall | {label}: CPU" for label in labels)
+    lines = [
+        f"Where k2brief's time goes: `scripts/bench_stages.py` runs the validator ("
+        f"{runs_of(count)} per file) with a timer around each stage (medians). *Wall* is the "
+        "stage's own time; *CPU* is every thread's CPU time while it ran (above its wall time "
+        "where the stage runs on several cores). The parts below the line run in threads, "
+        "side by side, so they have CPU time only, summed over the threads.",
+        "",
+        f"| stage | {head} |",
+        "|---|" + "---|" * (2 * len(labels)),
+    ]
+
+    def row(name: str, *keys: str, cpu: tuple[str, ...] | None = None) -> str:
+        cells = []
+        for label in labels:
+            runs = profiled[label]
+            cells += [_s(_median(runs, *keys)), _s(_median(runs, *(cpu or ())) if cpu else None)]
+        return f"| {name} | " + " | ".join(cells) + " |"
+
+    lines.append(row("start-up and imports", "imports_s"))
+    first = profiled[labels[0]][0] if profiled[labels[0]] else {}
+    for stage in first.get("stages", {}):
+        lines.append(row(stage, "stages", stage, "wall_s", cpu=("stages", stage, "cpu_s")))
+    lines.append(row("**validation, whole**", "validate_s", cpu=("validate_cpu_s",)))
+    lines.append(row("writing the JSON report", "report_s"))
+    for part in first.get("parts", {}):
+        lines.append(row(f"↳ {part}", "parts", part, "none", cpu=("parts", part, "cpu_s")))
+    return lines
 
 
 def _verdicts(label: str, entry: dict, floor: dict | None) -> list[str]:

@@ -469,6 +469,10 @@ def test_floor_section_runs_the_real_readers_on_small_files(
     text = (tmp_path / "b.md").read_text(encoding="utf-8")
     assert "| wide, 300 rows," in text
     assert "`import pandas` (pandas)" in text
+    # Where the time goes: every stage of the validator, timed for both files.
+    assert all(len(entry["stages"]) == 1 for entry in stored["files"].values())
+    stage = next(line for line in text.splitlines() if line.startswith("| parsing: pyarrow"))
+    assert stage.count(" s |") == 4  # wall and CPU, narrow and wide
 
 
 @pytest.mark.pdf
