@@ -139,6 +139,12 @@ out_option = click.option(
 @click.option(
     "--strict/--no-strict", default=None, help="Fail on any WeasyPrint warning (on in CI)."
 )
+@click.option(
+    "--since",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Previous edition (data folder or dist zip): say what changed since it.",
+)
 @click.option("--force", is_flag=True, help="Rebuild every document, even if up to date.")
 @click.option(
     "--jobs",
@@ -158,6 +164,7 @@ def build(
     paper: str | None,
     pdf_variant: str | None,
     strict: bool | None,
+    since: Path | None,
     force: bool,
     jobs: int | None,
     quiet: bool,
@@ -166,6 +173,8 @@ def build(
     """Validate the data, then build the out-of-date documents into the output folder.
 
     On a terminal each document's progress shows live; otherwise (CI) as plain lines.
+    With --since OLD the briefing gains a "Changes in this edition" section and the handout
+    a line naming what a patient would notice changed.
     """
     settings = Settings().with_overrides(
         data_dir=data_dir,
@@ -174,6 +183,7 @@ def build(
         paper=paper,
         pdf_variant=pdf_variant,
         strict=strict,
+        since=since,
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")

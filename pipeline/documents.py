@@ -43,6 +43,9 @@ class Document:
     #: "module:function" computing the context of a document whose HTML is written as it is
     #: rendered, so `k2brief serve` can show that HTML before the PDF is made.
     html_context: str | None = None
+    #: It says what changed since a previous edition (build --since), so that edition is
+    #: part of its key; the others do not depend on it.
+    shows_changes: bool = False
 
     @property
     def entry_templates(self) -> tuple[str, ...]:
@@ -65,6 +68,7 @@ REGISTRY: tuple[Document, ...] = (
         produce="pipeline.documents:produce_briefing",
         outputs=("briefing.pdf", "briefing.html"),
         html_context="pipeline.context.briefing:briefing_context",
+        shows_changes=True,
     ),
     Document(
         name="handout",
@@ -73,6 +77,7 @@ REGISTRY: tuple[Document, ...] = (
         produce="pipeline.documents:produce_handout",
         outputs=("handout.pdf", "handout.html"),
         html_context="pipeline.context.briefing:handout_context",
+        shows_changes=True,
         # A sheet to hand over: it must fit on both sides of one page.
         max_pages=2,
     ),
@@ -101,12 +106,18 @@ class DeclaredTables(Mapping[str, "pd.DataFrame"]):
     """The tables one document declared it reads; asking for another is a bug, said loudly."""
 
     def __init__(
-        self, document: Document, tables: Mapping[str, pd.DataFrame], food_sums: object = None
+        self,
+        document: Document,
+        tables: Mapping[str, pd.DataFrame],
+        food_sums: object = None,
+        changes: object = None,
     ) -> None:
         self._document, self._tables = document.name, tables
         self._names = tuple(tables) if document.tables is None else document.tables
         #: The build's shared cache of food sums, so documents do not sum the foods again.
         self.food_sums = food_sums
+        #: The build's comparison with the --since edition, made once for every document.
+        self.changes = changes
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._names:
@@ -129,11 +140,12 @@ def produce(
     dataset: Dataset,
     settings: Settings,
     food_sums: object = None,
+    changes: object = None,
 ) -> list[Artifact]:
     """Build one document from the tables it declares, checking the files it made."""
     # The fingerprint a document prints covers the files it was built from.
     meta = dataset.meta(document.tables)
-    declared = DeclaredTables(document, tables, food_sums)
+    declared = DeclaredTables(document, tables, food_sums, changes)
     artifacts = document.producer()(document, declared, meta, settings)
     made = tuple(artifact.name for artifact in artifacts)
     if sorted(made) != sorted(document.outputs):

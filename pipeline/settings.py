@@ -40,6 +40,9 @@ class Settings:
     only: tuple[str, ...] = field(default_factory=tuple)
     #: The day the review dates are checked against (None: today, in UTC); tests fix it.
     today: date | None = None
+    #: The previous edition (a data folder or a dist zip) the briefing and handout say what
+    #: changed since; None: they say nothing about changes.
+    since: Path | None = None
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Return a copy where every override that is not None replaces the default."""

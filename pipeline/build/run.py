@@ -36,6 +36,8 @@ class RenderJob:
     settings: Settings
     #: The build's cache of food sums (context.foods.FoodSums), shared by its documents.
     food_sums: object = None
+    #: The comparison with the --since edition (changes.compare.Comparison), or None.
+    changes: object = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,9 @@ def _produce(job: RenderJob, name: str, emit: Progress) -> tuple[list[Artifact],
     start = time.perf_counter()
     document = by_name(name, job.documents)
     with weasyprint_steps(lambda step: emit(Event(name, STEP, step))):
-        artifacts = produce(document, job.tables, job.dataset, job.settings, job.food_sums)
+        artifacts = produce(
+            document, job.tables, job.dataset, job.settings, job.food_sums, job.changes
+        )
     return artifacts, time.perf_counter() - start
 
 
@@ -117,7 +121,12 @@ def _job(documents: list[Document], dataset: Dataset, settings: Settings) -> Ren
     from pipeline.context.foods import FoodSums
 
     tables = _validated_tables(settings)
-    return RenderJob(tuple(documents), tables, dataset, settings, FoodSums(tables))
+    changes = None
+    if settings.since is not None and any(doc.shows_changes for doc in documents):
+        from pipeline.changes.compare import compare_paths
+
+        changes = compare_paths(settings.since, settings.data_dir)
+    return RenderJob(tuple(documents), tables, dataset, settings, FoodSums(tables), changes)
 
 
 #: Warnings that fail a strict build (CI): an overdue review turns the scheduled run red.
@@ -151,6 +160,15 @@ def check_strict(settings: Settings) -> None:
         )
 
 
+def _since_option(settings: Settings) -> dict[str, object]:
+    """Return the key option of the --since edition: its data's hash (none without one)."""
+    if settings.since is None:
+        return {}
+    from pipeline.changes.edition import edition_digest
+
+    return {"since": edition_digest(settings.since)}
+
+
 def build(
     settings: Settings,
     *,
@@ -169,13 +187,16 @@ def build(
     chosen = selected_documents(settings, registry.REGISTRY if documents is None else documents)
     names = [doc.name for doc in chosen]
     check_strict(settings)
+    since = _since_option(settings)
     with build_lock(out_dir):
         previous = Manifest.load(out_dir)
         # The data package is read and hashed once; everything after works from this.
         dataset = Dataset.read(settings.data_dir)
         options = build_options(settings)
         inputs = {
-            doc.name: document_inputs(doc, dataset, settings.templates_dir, options)
+            doc.name: document_inputs(
+                doc, dataset, settings.templates_dir, options | (since if doc.shows_changes else {})
+            )
             for doc in chosen
         }
         stale = [n for n in names if force or not previous.is_up_to_date(n, inputs[n], out_dir)]

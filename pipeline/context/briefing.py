@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.context import changes as edition
 from pipeline.context.citations import Citation, CitationIndex, Reference
 from pipeline.context.figures import (
     FoodFigure,
@@ -39,6 +39,7 @@ from pipeline.context.tables import (
     EvidenceNote,
     IntakeTable,
     PopularSource,
+    SourceTally,
     cautions,
     claim_verdicts,
     contributors,
@@ -46,6 +47,7 @@ from pipeline.context.tables import (
     evidence_notes,
     intakes,
     popular_sources,
+    source_tally,
 )
 from pipeline.settings import PAPERS
 from pipeline.vocabulary import COLUMN_VITAMINS, OBSERVATIONAL_DESIGNS
@@ -122,16 +124,6 @@ class MechanismGroup:
 
 
 @dataclass(frozen=True)
-class SourceTally:
-    """How the numbers in the data were checked, counted over the sources."""
-
-    total: int
-    verified: int
-    secondary: int
-    not_verified: int
-
-
-@dataclass(frozen=True)
 class BriefingContext:
     """Everything the evidence briefing shows, computed and numbered."""
 
@@ -166,6 +158,7 @@ class BriefingContext:
     source_tally: SourceTally
     references: tuple[Reference, ...]
     uncited_unlisted: int  # sources in the data, not cited, too many to list
+    changes: edition.BriefingChanges | None = None  # built --since a previous edition
 
     @property
     def studies_omitted(self) -> int:
@@ -198,6 +191,7 @@ class HandoutContext:
     animal_studies: int
     observational_studies: int
     references: tuple[Reference, ...]
+    updates: edition.HandoutUpdates | None = None  # built --since a previous edition
 
 
 @dataclass(frozen=True)
@@ -262,14 +256,6 @@ def _mechanism(cells: dict[tuple[str, str], RoleCell]) -> tuple[MechanismGroup, 
     return tuple(g for g in groups if g.facts)
 
 
-def source_tally(sources: pd.DataFrame) -> SourceTally:
-    """Count the sources by how their numbers were checked."""
-    counts = Counter(str(v) for v in sources["verification"])
-    return SourceTally(
-        len(sources), counts["verified"], counts["secondary"], counts["not-verified"]
-    )
-
-
 def _study_names(groups: tuple[StudyGroup, ...]) -> dict[str, tuple[str, str]]:
     """Map study ids to their row anchor and name, in the order the tables show them."""
     return {
@@ -332,6 +318,10 @@ def briefing_context(
         upper_limits=limits,
         notes_table=tabs.next("notes"),
         source_tally=source_tally(tables["sources"]),
+        # Last before the reference list: a study only this section cites is numbered last.
+        changes=edition.briefing_changes_for(
+            tables, settings, index, groups, outcomes, all_cautions
+        ),
         **_reference_list(index),
     )
 
@@ -367,18 +357,20 @@ def handout_context(
         tables["outcomes"], tables["studies"], CitationIndex(tables["sources"]), plain=True
     )
     studies = tables["studies"]
+    shown = key_outcomes(outcomes, HANDOUT_KEY_OUTCOMES)
     return HandoutContext(
         meta=doc_meta(meta, settings),
         warnings=warnings,
         other_cautions=others,
         foods=foods,
         needs=daily,
-        key_outcomes=key_outcomes(outcomes, HANDOUT_KEY_OUTCOMES),
+        key_outcomes=shown,
         evidence_searched_to=meta.evidence_searched_to,
         iu_per_ug=IU_PER_UG_VITAMIN_D,
         animal_studies=_studies_of(studies, {"animal"}),
         observational_studies=_studies_of(studies, OBSERVATIONAL_DESIGNS),
         references=index.references(),
+        updates=edition.handout_updates_for(tables, settings, {o.outcome_id for o in shown}),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -257,4 +258,22 @@ def evidence_notes(table: pd.DataFrame, index: CitationIndex) -> tuple[EvidenceN
             citation=index.cite(r["source_id"]),
         )
         for r in sorted(records(table), key=rank)
+    )
+
+
+@dataclass(frozen=True)
+class SourceTally:
+    """How the numbers in the data were checked, counted over the sources."""
+
+    total: int
+    verified: int
+    secondary: int
+    not_verified: int
+
+
+def source_tally(sources: pd.DataFrame) -> SourceTally:
+    """Count the sources by how their numbers were checked."""
+    counts = Counter(str(v) for v in sources["verification"])
+    return SourceTally(
+        len(sources), counts["verified"], counts["secondary"], counts["not-verified"]
     )

@@ -178,3 +178,36 @@ def test_the_documents_of_one_build_share_the_food_sums(project: Settings, tmp_p
     build(bundled, fake_documents(remember), jobs=1)
     assert len(seen) == 2
     assert seen[0] is seen[1], "one cache on the job, used by both documents"
+
+
+def test_since_is_part_of_the_key_of_documents_that_show_changes(
+    project: Settings, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    one, two = DOCUMENTS
+    documents = (replace(one, shows_changes=True), two)
+    first, second = tmp_path / "first", tmp_path / "second"
+    for old, value in ((first, "1"), (second, "2")):
+        old.mkdir()
+        write_package(old)
+        (old / "t.csv").write_text(f"a\n{value}\n")
+    build(project, documents)
+    since = project.with_overrides(since=first)
+    assert statuses(build(since, documents)) == {"one": "built", "two": "up to date"}
+    assert statuses(build(since, documents)) == {"one": "up to date", "two": "up to date"}
+    (first / "t.csv").write_text("a\n3\n")
+    assert statuses(build(since, documents))["one"] == "built", "OLD's data changed"
+    other = project.with_overrides(since=second)
+    assert statuses(build(other, documents)) == {"one": "built", "two": "up to date"}
+    assert statuses(build(project, documents)) == {"one": "built", "two": "up to date"}
+
+
+def test_since_an_edition_that_is_not_one_fails_before_building(
+    project: Settings, tmp_path: Path
+) -> None:
+    from pipeline.changes.edition import EditionUsageError
+
+    with pytest.raises(EditionUsageError, match=r"--since .*: no such data folder or zip"):
+        build(project.with_overrides(since=tmp_path / "absent"))
+    assert not project.out_dir.exists()

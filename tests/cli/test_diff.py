@@ -140,3 +140,13 @@ def test_a_zip_without_data_says_so(tmp_path: Path) -> None:
         f"error: {archive}: the archive holds no datapackage.json; only archives made by "
         "`k2brief dist` from this version on carry the data they were built from\n"
     )
+
+
+def test_build_since_what_is_no_edition_is_a_usage_error(tmp_path: Path) -> None:
+    data = build_package(tmp_path / "data")
+    absent = tmp_path / "absent.zip"
+    args = ["build", "--data", str(data), "--out", str(tmp_path / "out"), "--since", str(absent)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --since {absent}: no such data folder or zip\n"
+    assert not (tmp_path / "out").exists()

@@ -94,3 +94,20 @@ def test_the_measure_tells_hard_prose_from_plain(prose: str) -> None:
 
 def test_no_jargon_reaches_the_patient(prose: str) -> None:
     assert [word for word in JARGON if word.lower() in prose.lower()] == []
+
+
+def test_the_updated_line_keeps_the_handout_plain(tmp_path) -> None:
+    from tests.support import copy_data, set_cell, three_changes
+
+    old = copy_data(tmp_path / "old")
+    new = three_changes(copy_data(tmp_path / "new"), "vitamin-d-excess")
+    set_cell(new / "intakes.csv", {}, "amount_per_day", "999")
+    set_cell(new / "outcomes.csv", {}, "plain_outcome", "how hard the arteries get")
+    since = settings(since=old, data_dir=new)
+    html = render_html(by_name("handout"), handout_context, tables_of(new), load_meta(new), since)
+    prose = running_prose(html)
+    assert (
+        "Updated in this edition: a caution, food amounts, what the studies show and more." in prose
+    )
+    assert textstat.smog_index(prose) <= SMOG_MAX, f"SMOG {textstat.smog_index(prose)}"
+    assert textstat.flesch_kincaid_grade(prose) <= GRADE_MAX
