@@ -154,9 +154,12 @@ def _zip_reader(path: Path, archive: zipfile.ZipFile) -> tuple[str, Reader]:
             raise K2BriefError(f"{path}:{info.filename}: larger than k2brief reads")
         try:
             with archive.open(info) as member:
-                return member.read(limit + 1)
+                data = member.read(limit + 1)
         except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError) as error:
             raise K2BriefError(f"{path}:{info.filename}: cannot be read ({error})") from None
+        if len(data) > limit:
+            raise K2BriefError(f"{path}:{info.filename}: larger than k2brief reads")
+        return data
 
     return f"{path}:{prefix}", read
 

@@ -150,3 +150,21 @@ def test_build_since_what_is_no_edition_is_a_usage_error(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert result.stderr == f"error: --since {absent}: no such data folder or zip\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_damaged_member_of_a_zip_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    old = build_package(tmp_path / "old")
+    archive = tmp_path / "old.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zf:
+        for path in sorted(old.iterdir()):
+            zf.writestr(f"k2brief-briefings/data/{path.name}", path.read_bytes())
+    data = bytearray(archive.read_bytes())
+    at = data.index(b"natto")
+    data[at : at + 5] = b"NATTO"  # the stored bytes no longer match their CRC
+    archive.write_bytes(bytes(data))
+    result = _diff(archive, old)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"error: {archive}:k2brief-briefings/data/foods.csv: cannot be read"
+    )
+    assert result.stderr.count("\n") == 1

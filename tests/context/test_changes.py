@@ -84,7 +84,13 @@ def test_certainty_and_verdict_changes_are_described(tmp_path: Path) -> None:
     outcome_id, certainty = str(outcomes["outcome_id"][0]), str(outcomes["certainty"][0])
     lower = {"high": "moderate", "moderate": "low", "low": "very-low"}.get(certainty, "low")
     set_cell(new / "outcomes.csv", {"outcome_id": outcome_id}, "certainty", lower)
+    note = tables_of(old)["evidence_notes"].iloc[0]
+    verdict = "overstated" if note["verdict"] != "overstated" else "wrong"
+    set_cell(new / "evidence_notes.csv", {"note_id": str(note["note_id"])}, "verdict", verdict)
     briefing, handout = contexts(old, new)
+    (changed,) = briefing.changes.verdicts.items
+    assert changed.verdict.new == verdict.capitalize()
+    assert changed.anchor == f"note-{note['note_id']}"
     (outcome,) = briefing.changes.outcomes.items
     assert outcome.certainty is not None
     assert outcome.certainty.old != outcome.certainty.new
@@ -93,6 +99,12 @@ def test_certainty_and_verdict_changes_are_described(tmp_path: Path) -> None:
     assert (("outcomes", 1) in (handout.updates.items if handout.updates else ())) == (
         outcome_id in shown
     )
+
+
+def test_only_the_briefing_and_the_handout_show_changes() -> None:
+    from pipeline.documents import REGISTRY
+
+    assert [d.name for d in REGISTRY if d.shows_changes] == ["briefing", "handout"]
 
 
 def test_long_lists_are_capped_and_counted(tmp_path: Path) -> None:
