@@ -54,6 +54,7 @@ class RawTable:
     ragged: tuple[RaggedRow, ...]
     has_markup: bool
     has_control: bool
+    has_question: bool = True
 
     @property
     def num_rows(self) -> int:
@@ -130,6 +131,7 @@ def parse_csv(data: Data, where: Where, expected_columns: int) -> Loaded:
         parsed.ragged,
         scan.has_markup,
         scan.has_control,
+        scan.has_question,
     )
     findings = noted + ([_unclosed(where, *parsed.unclosed)] if parsed.unclosed else [])
     last = max([parsed.header_line, *parsed.lines[-1:].tolist(), *(r.line for r in parsed.ragged)])

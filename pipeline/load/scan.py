@@ -22,6 +22,7 @@ class ByteScan:
     carriage_returns: np.ndarray
     has_markup: bool
     has_control: bool
+    has_question: bool  # a "?", which may stand for a character a code page lost
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def scan_bytes(data: bytes) -> ByteScan:
         parts = [_scan(arr, begins)]
     newlines, quotes, returns = (_joined([a for p in parts for a in p[k]]) for k in range(3))
     control = any(p[3] for p in parts) or data.find(bytes([DELETE])) >= 0
-    return ByteScan(newlines, quotes, returns, data.find(b"<") >= 0, control)
+    markup, question = data.find(b"<") >= 0, data.find(b"?") >= 0  # memchr, not numpy
+    return ByteScan(newlines, quotes, returns, markup, control, question)
 
 
 def _scan(arr: np.ndarray, begins: list[int]) -> tuple[list, list, list, bool]:

@@ -94,7 +94,7 @@ def check_column(
     nbytes: np.ndarray,
     skip: np.ndarray,
     missing_values: tuple[str, ...],
-    scan: tuple[bool, bool],
+    scan: tuple[bool, bool, bool],
 ) -> Column:
     """Check one column (nbytes: each cell's length); skip marks rows reported whole."""
     out = _Collector(field, raw, place)
@@ -114,12 +114,12 @@ def check_column(
     else:
         typed, type_bad = _typed(out, field, nulled, active & ~bad)
         bad |= type_bad
-    spelt = np.zeros(len(active), dtype=bool)
+    spelt = outside = np.zeros(len(active), dtype=bool)
     if field.constraints.enum is not None:
-        typed, spelt = _spellings(out, typed, active & ~bad)
-    bad |= _constraints(out, field, raw, typed, active & ~bad, nbytes)
+        typed, spelt, outside = _spellings(out, typed, active & ~bad)
+    bad |= _constraints(out, field, raw, typed, active & ~bad, nbytes, outside & ~spelt)
     if field.type == "string":
-        bad |= _round_trip(out, raw, active & ~bad & ~spelt)
+        bad |= _round_trip(out, raw, active & ~bad & ~spelt, scan[2])
         _warnings(out, raw, active & ~bad & ~spelt, scan)
     ok = active & ~bad
     if bad.any() and field.type != "string":
@@ -130,7 +130,8 @@ def check_column(
 def _spellings(out: _Collector, typed: pa.ChunkedArray, active: np.ndarray):
     """Warn about units spelt another way ("mcg", Greek mu) and read them as spelt right."""
     allowed = out.field.constraints.enum or ()
-    rows = np.flatnonzero(active & ~flags(pc.is_in(typed, value_set=texts(allowed))))
+    outside = ~flags(pc.is_in(typed, value_set=texts(allowed)))  # the enum check reuses it
+    rows = np.flatnonzero(active & outside)
     found = [
         (row, fixed)
         for row, cell in zip(rows.tolist(), out.cells(rows), strict=True)
@@ -138,7 +139,7 @@ def _spellings(out: _Collector, typed: pa.ChunkedArray, active: np.ndarray):
     ]
     where = np.zeros(len(active), dtype=bool)
     if not found:
-        return typed, where
+        return typed, where, outside
 
     def word(cell: str) -> tuple[str, str, str]:
         fixed = sheets.unit_spelling(cell, allowed) or cell
@@ -149,15 +150,14 @@ def _spellings(out: _Collector, typed: pa.ChunkedArray, active: np.ndarray):
     out.add(spelt, "unit-spelling", word, "warning")
     where[spelt] = True
     fixed = texts([value for _, value in found])
-    return pa.chunked_array(
-        [pc.replace_with_mask(typed.combine_chunks(), mask(where), fixed)]
-    ), where
+    fixed_typed = pc.replace_with_mask(typed.combine_chunks(), mask(where), fixed)
+    return pa.chunked_array([fixed_typed]), where, outside
 
 
-def _round_trip(out: _Collector, raw: pa.ChunkedArray, active: np.ndarray) -> np.ndarray:
+def _round_trip(out: _Collector, raw, active: np.ndarray, question: bool) -> np.ndarray:
     """Report text a code page or a spreadsheet's formats changed; return the lost cells."""
     name = out.field.name
-    lost = sheets.lost_characters(raw, active)
+    lost = sheets.lost_characters(raw, active) if question else np.zeros_like(active)
     out.add(np.flatnonzero(lost), "lost-character", sheets.lost_word(name))
     shaped = sheets.reformatted(raw, active & ~lost)
     out.add(np.flatnonzero(shaped), "spreadsheet-format", sheets.reformatted_word(name), "warning")
@@ -248,12 +248,12 @@ def _space_word(out: _Collector):
     return word
 
 
-def _constraints(out, field: Field, raw, typed, active: np.ndarray, nbytes) -> np.ndarray:
-    """Check enum, pattern, lengths and range on well-typed cells; return the failures."""
+def _constraints(out, field: Field, raw, typed, active, nbytes, outside) -> np.ndarray:
+    """Check enum (outside: cells not in it), pattern, lengths and range; return failures."""
     c, name = field.constraints, field.name
     bad = np.zeros(len(active), dtype=bool)
     if c.enum is not None:
-        miss = active & ~flags(pc.is_in(typed, value_set=texts(c.enum)))
+        miss = active & outside
         out.add(
             np.flatnonzero(miss),
             "constraint-error",
@@ -342,9 +342,9 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _warnings(out: _Collector, raw, clean: np.ndarray, scan: tuple[bool, bool]) -> None:
+def _warnings(out: _Collector, raw, clean: np.ndarray, scan: tuple[bool, bool, bool]) -> None:
     """Warn about text a spreadsheet or a browser may treat as code, or cannot show."""
-    has_markup, has_control = scan
+    has_markup, has_control, _ = scan
     name = out.field.name
     formula, spaced = edge_flags(raw)
     rows = np.flatnonzero(clean & formula)

@@ -70,7 +70,7 @@ def check_table(resource: Resource, raw: RawTable, where: Where) -> CheckedTable
     blank = _blank(sizes, n)
     findings += _blank_findings(where, raw, blank)
     typed, ok, present = {}, {}, {}
-    scan = (raw.has_markup, raw.has_control)
+    scan = (raw.has_markup, raw.has_control, raw.has_question)
 
     def check(field: Field) -> Column:
         position = header.positions[field.name]
