@@ -49,10 +49,10 @@ system-test:
 	@./scripts/system-deps.sh $(TEST_DEBS)
 
 validate: $(STAMP) ## Check the bundled data (every error, file:line:column)
-	$(K2BRIEF) validate --data $(DATA)
+	$(K2BRIEF) validate --data $(DATA) --lang all
 
 build: setup validate ## Set up, validate and build every output into output/
-	$(K2BRIEF) build --data $(DATA) --out $(OUT) $(BUILD_FLAGS)
+	$(K2BRIEF) build --data $(DATA) --out $(OUT) --lang all $(BUILD_FLAGS)
 
 test: $(STAMP) system-test $(NODE_STAMP) $(LINT_STAMP) ## Run the test suite (sets itself up on a fresh machine)
 	$(PY) -m pytest -q

@@ -13,6 +13,7 @@ import click
 
 from pipeline import __version__
 from pipeline.documents import NAMES as DOCUMENTS
+from pipeline.documents import translated_names
 from pipeline.settings import PAPER_SIZES, Settings
 
 if TYPE_CHECKING:
@@ -31,6 +32,33 @@ data_option = click.option(
     default=None,
     help="Folder holding datapackage.json and the CSV tables (default: data/).",
 )
+
+
+lang_option = click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    help="Also the handout and chart in this language (repeatable; 'all': every catalogue).",
+)
+
+
+def _languages(langs: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the languages asked for, each with a catalogue under locale/, or stop."""
+    from pipeline.i18n import ENGLISH, languages
+
+    known = languages()
+    wanted: list[str] = []
+    for lang in langs:
+        for code in known if lang == "all" else (lang,):
+            if code not in known and code != ENGLISH:
+                raise click.UsageError(
+                    f'unknown language "{code}": the languages with a catalogue are '
+                    f"{', '.join(known) or 'none'} (README: adding a language)"
+                )
+            if code not in wanted and code != ENGLISH:
+                wanted.append(code)
+    return tuple(wanted)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,13 +84,25 @@ def main() -> None:
     default=None,
     help="Previous edition's data folder: report numbers rounded from its values.",
 )
-def validate(data_dir: Path | None, fmt: str, old_dir: Path | None) -> None:
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    help="Also check the translations into this language (repeatable; 'all').",
+)
+@click.option("--strict", is_flag=True, help="Count a stale translation as an error.")
+def validate(
+    data_dir: Path | None, fmt: str, old_dir: Path | None, langs: tuple[str, ...], strict: bool
+) -> None:
     """Check every table and report every problem found, with file, line and column.
 
     With --against OLD, also compare each row with OLD's by primary key: a number that
     only lost decimals is a precision-loss warning; a p value rounded across 0.05 an error.
+    With --lang, also check that language's translations: missing for any text its handout
+    or chart shows, stale (the English changed since), or naming no cell.
     Exit status: 0 valid (warnings allowed), 1 invalid data (a malformed datapackage.json
-    included), 2 usage error (unknown option, no data folder, no datapackage.json in it).
+    included), 2 usage error (unknown option or language, no data folder, no datapackage.json).
     """
     from pipeline.validate.schema import PACKAGE_FILE
 
@@ -84,8 +124,58 @@ def validate(data_dir: Path | None, fmt: str, old_dir: Path | None) -> None:
         from pipeline.validate.against import validate_against
 
         result = _run(lambda: validate_against(settings.data_dir, old_dir))
-    click.echo(format_report(result.report, fmt, base=Path.cwd()), nl=False)
-    sys.exit(EXIT_OK if result.report.valid else EXIT_INVALID)
+    report = result.report
+    wanted = _languages(langs)
+    if wanted and report.valid:
+        report = _run(lambda: _with_translations(report, result.tables, settings, wanted, strict))
+    click.echo(format_report(report, fmt, base=Path.cwd()), nl=False)
+    sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
+
+
+def _with_translations(report, tables, settings: Settings, langs, strict: bool):
+    """Add each language's translation findings to a valid package's report."""
+    from dataclasses import replace
+
+    from pipeline.i18n import languages
+    from pipeline.report import make_report
+    from pipeline.validate.translations import translation_findings
+
+    findings = list(report.findings)
+    for lang in langs:
+        for finding in translation_findings(tables, settings, lang, languages()):
+            if strict and finding.code == "translation-stale":
+                finding = replace(finding, severity="error")
+            if finding not in findings:
+                findings.append(finding)
+    return make_report(findings, report.tasks)
+
+
+@main.command()
+@data_option
+@click.option("--lang", required=True, metavar="LANG", help="The language to translate into.")
+def translations(data_dir: Path | None, lang: str) -> None:
+    """Print, as CSV, the translations.csv rows LANG still needs, hashes filled in.
+
+    One row per cell its handout or chart shows untranslated or whose English changed,
+    with the English in a last column: fill in text and translated_by, delete the english
+    column, and add the rows to translations.csv.
+    """
+    import csv
+
+    from pipeline.validate.package import validate_package
+    from pipeline.validate.translations import FIELDS, rows_to_translate
+
+    settings = Settings().with_overrides(data_dir=data_dir)
+    (code,) = _languages((lang,))
+    result = _run(lambda: validate_package(settings.data_dir))
+    if not result.report.valid:
+        from pipeline.errors import InvalidDataError
+
+        _run(lambda: (_ for _ in ()).throw(InvalidDataError(result.report)))
+    rows = _run(lambda: rows_to_translate(result.tables, settings, code))
+    writer = csv.DictWriter(sys.stdout, [*FIELDS, "english"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 @main.command()
@@ -125,7 +215,7 @@ out_option = click.option(
 @out_option
 @click.option(
     "--only",
-    type=click.Choice(DOCUMENTS),
+    type=click.Choice(DOCUMENTS + translated_names()),
     multiple=True,
     help="Build only this document (repeatable).",
 )
@@ -145,6 +235,7 @@ out_option = click.option(
     default=None,
     help="Previous edition (data folder or dist zip): say what changed since it.",
 )
+@lang_option
 @click.option("--force", is_flag=True, help="Rebuild every document, even if up to date.")
 @click.option(
     "--jobs",
@@ -165,6 +256,7 @@ def build(
     pdf_variant: str | None,
     strict: bool | None,
     since: Path | None,
+    langs: tuple[str, ...],
     force: bool,
     jobs: int | None,
     quiet: bool,
@@ -184,6 +276,7 @@ def build(
         pdf_variant=pdf_variant,
         strict=strict,
         since=since,
+        langs=_languages(langs + _only_languages(only)) or None,
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
@@ -191,6 +284,11 @@ def build(
     result = _run(lambda: _build(settings, force, jobs, quiet=quiet, verbose=verbose))
     if not quiet:
         click.echo(_summary(result.documents))
+
+
+def _only_languages(only: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the languages that --only names imply (handout.es implies es)."""
+    return tuple(name.rpartition(".")[2] for name in only if "." in name)
 
 
 def _build(
@@ -286,11 +384,20 @@ def diff(old: Path, new: Path, fmt: str, exit_code: bool) -> None:
 @out_option
 @click.option("--paper", type=click.Choice(PAPER_SIZES), default=None, help="Paper size [a4].")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
-def watch(data_dir: Path | None, out_dir: Path | None, paper: str | None, jobs: int | None) -> None:
+@lang_option
+def watch(
+    data_dir: Path | None,
+    out_dir: Path | None,
+    paper: str | None,
+    jobs: int | None,
+    langs: tuple[str, ...],
+) -> None:
     """Rebuild what changed each time a data file, template or style is saved."""
     from pipeline.build.watch import watch as run_watch
 
-    settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir, paper=paper)
+    settings = Settings().with_overrides(
+        data_dir=data_dir, out_dir=out_dir, paper=paper, langs=_languages(langs) or None
+    )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
     _run(lambda: run_watch(settings, click.echo, jobs=jobs or os.cpu_count() or 1))
@@ -309,7 +416,14 @@ def watch(data_dir: Path | None, out_dir: Path | None, paper: str | None, jobs: 
 @click.option(
     "--open/--no-open", "open_browser", default=False, help="Open the index in a browser."
 )
-def serve(data_dir: Path | None, out_dir: Path | None, port: int, open_browser: bool) -> None:
+@lang_option
+def serve(
+    data_dir: Path | None,
+    out_dir: Path | None,
+    port: int,
+    open_browser: bool,
+    langs: tuple[str, ...],
+) -> None:
     """Serve the documents on this machine, updating each page within a second of a save.
 
     The HTML is re-rendered at once; the PDFs are built behind it into the output folder,
@@ -317,7 +431,9 @@ def serve(data_dir: Path | None, out_dir: Path | None, port: int, open_browser: 
     """
     from pipeline.build.serve import serve as run_serve
 
-    settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir)
+    settings = Settings().with_overrides(
+        data_dir=data_dir, out_dir=out_dir, langs=_languages(langs) or None
+    )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
     jobs = os.cpu_count() or 1

@@ -49,6 +49,7 @@ class DatasetMeta:
 
 
 #: The data package's descriptor, at the root of the data folder.
+TRANSLATIONS = "translations"
 DESCRIPTOR = "datapackage.json"
 
 
@@ -106,9 +107,13 @@ class Dataset:
 
     def files_for(self, tables: Iterable[str] | None) -> tuple[tuple[str, str], ...]:
         """Return the files that the named tables (None: all) and the descriptor are read from."""
-        if tables is None or not self.resources:
+        if not self.resources:
             return self.files  # every file, also when the descriptor cannot be read
         paths = dict(self.resources)
+        if tables is None:
+            # Every table but the translations, which only the other languages' documents read
+            # (their build key takes the rows of their language alone: build/manifest.py).
+            tables = [name for name in paths if name != TRANSLATIONS]
         wanted = {DESCRIPTOR, *(paths[name] for name in tables if name in paths)}
         return tuple((name, digest) for name, digest in self.files if name in wanted)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 from pipeline.errors import BuildError
+from pipeline.i18n import ENGLISH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +48,9 @@ class Document:
     #: It says what changed since a previous edition (build --since), so that edition is
     #: part of its key; the others do not depend on it.
     shows_changes: bool = False
+    #: The language it is written in; another language's document is named and written
+    #: "handout.es" / handout.es.pdf, and reads the data's prose from translations.csv.
+    lang: str = ENGLISH
 
     @property
     def entry_templates(self) -> tuple[str, ...]:
@@ -92,6 +97,39 @@ REGISTRY: tuple[Document, ...] = (
     ),
 )
 NAMES = tuple(document.name for document in REGISTRY)
+#: The documents written in the reader's language too; the briefing stays English.
+TRANSLATED = ("handout", "comparison-chart")
+
+
+def in_language(document: Document, lang: str) -> Document:
+    """Return a document in another language: its own name, files and build key."""
+    if lang == ENGLISH:
+        return document
+    stem = document.name
+    outputs = tuple(f"{stem}.{lang}{name.removeprefix(stem)}" for name in document.outputs)
+    return replace(document, name=f"{stem}.{lang}", outputs=outputs, lang=lang)
+
+
+def translated_names() -> tuple[str, ...]:
+    """Return the names of the translated documents in every language with a catalogue."""
+    from pipeline.i18n import languages
+
+    return tuple(f"{name}.{lang}" for lang in languages() for name in TRANSLATED)
+
+
+def with_languages(
+    langs: Sequence[str], documents: Sequence[Document] | None = None
+) -> tuple[Document, ...]:
+    """Return the English documents (the registry), then each translated one in each language."""
+    documents = REGISTRY if documents is None else documents
+    extra = [
+        in_language(document, lang)
+        for lang in langs
+        if lang != ENGLISH
+        for document in documents
+        if document.name in TRANSLATED
+    ]
+    return (*documents, *extra)
 
 
 def by_name(name: str, documents: Sequence[Document] = REGISTRY) -> Document:
@@ -145,8 +183,8 @@ def produce(
     """Build one document from the tables it declares, checking the files it made."""
     # The fingerprint a document prints covers the files it was built from.
     meta = dataset.meta(document.tables)
-    declared = DeclaredTables(document, tables, food_sums, changes)
-    artifacts = document.producer()(document, declared, meta, settings)
+    with written_in(document, tables, settings, food_sums, changes) as declared:
+        artifacts = document.producer()(document, declared, meta, settings)
     made = tuple(artifact.name for artifact in artifacts)
     if sorted(made) != sorted(document.outputs):
         raise BuildError(
@@ -154,6 +192,35 @@ def produce(
             f"pipeline/documents.py says it writes {', '.join(document.outputs)}"
         )
     return artifacts
+
+
+@contextmanager
+def written_in(
+    document: Document,
+    tables: Mapping[str, pd.DataFrame],
+    settings: Settings,
+    food_sums: object = None,
+    changes: object = None,
+) -> Iterator[DeclaredTables]:
+    """Give the tables a document reads, in its language, and fail if it shows a cell untranslated.
+
+    English documents read the tables as they are. Another language's read them translated,
+    with a marker in each cell its rows lack; a document that showed one fails, naming them.
+    """
+    if document.lang == ENGLISH:
+        yield DeclaredTables(document, tables, food_sums, changes)
+        return
+    from pipeline.i18n import language
+    from pipeline.translate import shown_markers, translate_tables
+    from pipeline.validate.translations import missing_message
+
+    translated = translate_tables(tables, document.lang)
+    # The English food sums hold English names: the translated tables sum their own.
+    with language(document.lang, translated.reviewed), shown_markers() as shown:
+        yield DeclaredTables(document, translated.tables, None, changes)
+    if shown:
+        cells = [translated.missing[number] for number in sorted(shown)]
+        raise BuildError(missing_message(cells, document, tables, settings.data_dir))
 
 
 def _artifacts(
@@ -209,8 +276,9 @@ def document_html(
         raise BuildError(f"the {document.name} has no HTML of its own to render")
     module, _, function = document.html_context.partition(":")
     build_context = getattr(import_module(module), function)
-    declared = DeclaredTables(document, tables, food_sums)
-    return render_html(document, build_context, declared, dataset.meta(document.tables), settings)
+    meta = dataset.meta(document.tables)
+    with written_in(document, tables, settings, food_sums) as declared:
+        return render_html(document, build_context, declared, meta, settings)
 
 
 def produce_briefing(

@@ -32,20 +32,35 @@ if TYPE_CHECKING:
 ENGLISH = "en"
 LOCALE_DIR = PROJECT_ROOT / "locale"
 DOMAIN = "messages"
-#: The translator and reviewer of a catalogue, in its header; an empty reviewer means the
-#: catalogue has not been checked by a qualified translator.
-REVIEWED_BY = "X-Reviewed-By"
+#: Who checked a catalogue, in locale/<lang>/REVIEWED_BY beside it (pybabel update keeps no
+#: header of its own): missing or empty means no qualified translator has checked it yet.
+REVIEWED_BY = "REVIEWED_BY"
 
 
 def source_hash(text: str) -> str:
-    """Return the hash a translation row records of its English text: 12 hex of SHA-256 (NFC)."""
+    """Return the hash a translation row records of its English text: "sha256:" and 12 hex.
+
+    The hex digits are the first 12 of the SHA-256 of the text in Unicode NFC, as UTF-8. The
+    prefix keeps a spreadsheet from reading a hash such as 47e524575671 as a number.
+    """
     normal = unicodedata.normalize("NFC", text)
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
+    return "sha256:" + hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
 
 
 def catalogue_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
     """Return where a language's catalogue is kept."""
     return locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def reviewer_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    """Return the file that names who checked a language's catalogue."""
+    return locale_dir / lang / REVIEWED_BY
+
+
+def reviewer(lang: str, locale_dir: Path = LOCALE_DIR) -> str:
+    """Return who checked a language's catalogue, or "" if nobody qualified has yet."""
+    path = reviewer_path(lang, locale_dir)
+    return path.read_text("utf-8").strip() if path.is_file() else ""
 
 
 def languages(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
@@ -68,7 +83,7 @@ class Catalogue:
 
 
 @cache
-def _compiled(path: Path, digest: str) -> Catalogue:
+def _compiled(path: Path, digest: str, reviewed: str) -> Catalogue:
     """Compile a .po file in memory; cached by its bytes' hash, so an edit is always seen."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -82,10 +97,6 @@ def _compiled(path: Path, digest: str) -> Catalogue:
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    reviewed = ""
-    for key, value in catalog.mime_headers:
-        if key == REVIEWED_BY:
-            reviewed = value.strip()
     return Catalogue(path.parent.parent.name, Translations(buffer), reviewed, digest)
 
 
@@ -93,7 +104,7 @@ def catalogue(lang: str, locale_dir: Path = LOCALE_DIR) -> Catalogue:
     """Return a language's catalogue, compiled from its .po as it is now."""
     path = catalogue_path(lang, locale_dir)
     data = path.read_bytes()
-    return _compiled(path, hashlib.sha256(data).hexdigest())
+    return _compiled(path, hashlib.sha256(data).hexdigest(), reviewer(lang, locale_dir))
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,9 @@ class Language:
 
     code: str = ENGLISH
     messages: Catalogue | None = None
+    #: Whether a qualified translator has checked the catalogue and every data translation
+    #: the document uses; the document says so when not.
+    reviewed: bool = True
 
     @property
     def english(self) -> bool:
@@ -129,9 +143,15 @@ def current() -> Language:
 
 
 @contextmanager
-def language(lang: str, locale_dir: Path = LOCALE_DIR) -> Iterator[Language]:
-    """Write in a language for the duration of the block."""
-    active = Language() if lang == ENGLISH else Language(lang, catalogue(lang, locale_dir))
+def language(
+    lang: str, data_reviewed: bool = True, locale_dir: Path = LOCALE_DIR
+) -> Iterator[Language]:
+    """Write in a language for the duration of the block (data_reviewed: its data's rows)."""
+    if lang == ENGLISH:
+        active = Language()
+    else:
+        messages = catalogue(lang, locale_dir)
+        active = Language(lang, messages, data_reviewed and bool(messages.reviewed_by))
     token = _ACTIVE.set(active)
     try:
         yield active
@@ -179,4 +199,4 @@ def format_iso_date(iso: str) -> str:
 
     from babel.dates import format_date
 
-    return format_date(date.fromisoformat(iso), "long", locale=active.code)
+    return format_date(date.fromisoformat(iso), "medium", locale=active.code)

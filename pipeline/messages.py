@@ -11,15 +11,15 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 #: Babel's extraction result: line, function name, message, translator comments.
-Extracted = tuple[int, str | None, str, list[str]]
+Extracted = tuple[int, str | None, str | tuple[str, str], list[str]]
 
 
-def computed_messages() -> dict[str, str]:
-    """Return every computed message with a note on where it comes from."""
+def computed_messages() -> dict[str | tuple[str, str], str]:
+    """Return every computed message (or (context, message)) with a note on its origin."""
     from pipeline import vocabulary
     from pipeline.context.statements import statement_templates
 
-    found: dict[str, str] = {}
+    found: dict[str | tuple[str, str], str] = {}
     for name, value in vars(vocabulary).items():
         if isinstance(value, vocabulary.Vocabulary):
             for term in value.terms:
@@ -38,5 +38,8 @@ def extract(
     """Yield the computed messages, each at the line of the vocabulary that first names it."""
     source = fileobj.read().decode("utf-8").splitlines()
     for message, note in computed_messages().items():
+        if isinstance(message, tuple):
+            yield 1, "pgettext", message, [note]
+            continue
         line = next((n for n, text in enumerate(source, 1) if f'"{message}"' in text), 1)
         yield line, None, message, [note]

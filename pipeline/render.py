@@ -12,6 +12,7 @@ import markupsafe
 
 from pipeline import i18n
 from pipeline.formats import fmt_number, fmt_p, fmt_ratio, is_missing
+from pipeline.translate import note_shown
 
 _CUSTOM_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 _VAR = re.compile(r"var\((--[\w-]+)\)")
@@ -70,6 +71,7 @@ def make_environment(
     else:
         env.install_gettext_translations(active.messages.translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = active.code
+    env.globals["translation_reviewed"] = active.reviewed
     env.filters["css_content"] = css_content
     env.filters["date"] = i18n.format_iso_date
     env.filters["token"] = partial(css_token, templates_dir)
@@ -84,4 +86,6 @@ def render(templates_dir: Path, template: str, context: Mapping[str, object]) ->
     """Render one template with its context into an HTML string."""
     # The filters format for the active language, set by i18n.language() around the build.
     environment = make_environment(templates_dir, i18n.current())
-    return environment.get_template(template).render(**context)
+    html = environment.get_template(template).render(**context)
+    note_shown(html)
+    return html

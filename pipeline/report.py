@@ -81,6 +81,22 @@ CODES: dict[str, tuple[str, Severity, str]] = {
         "warning",
         "A number is the previous edition's, rounded to fewer decimals.",
     ),
+    "translation-missing": (
+        "Translation Missing",
+        "error",
+        "A document in another language shows a cell with no translation.",
+    ),
+    "translation-stale": (
+        "Translation Stale",
+        "warning",
+        "The English text changed since the translation was made (an error with --strict).",
+    ),
+    "translation-orphan": ("Translation Orphan", "error", "A translation names no cell."),
+    "translation-language": (
+        "Translation Language",
+        "error",
+        "A translation is for a language with no message catalogue.",
+    ),
     "p-value-rounding": (
         "P Value Rounding",
         "error",

@@ -43,6 +43,8 @@ class Settings:
     #: The previous edition (a data folder or a dist zip) the briefing and handout say what
     #: changed since; None: they say nothing about changes.
     since: Path | None = None
+    #: The languages besides English the handout and the chart are built in ("es").
+    langs: tuple[str, ...] = field(default_factory=tuple)
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Return a copy where every override that is not None replaces the default."""

@@ -310,4 +310,6 @@ UNLABELLED = {
     "foods.unit": "a unit symbol, printed as it is",
     "doses.unit": "a unit symbol, printed as it is",
     "intakes.unit": "a unit symbol, printed as it is",
+    "translations.table": "a table's name, for translators; never printed",
+    "translations.field": "a field's name, for translators; never printed",
 }

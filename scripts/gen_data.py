@@ -205,6 +205,8 @@ def generate(
     findings = write_foods(out / "foods.csv", foods, seed, plants, wide)
     for table in small_tables(studies, seed, plant_errors):
         findings.extend(write_table(out / f"{table.name}.csv", columns[table.name], table))
+    # No translations: the generated data is for the English documents and the validator.
+    (out / "translations.csv").write_text(",".join(columns["translations"]) + "\n", "utf-8")
     expected = out / "expected.json"
     if plant_errors:
         ordered = sorted(findings, key=lambda f: (f.file, f.line, f.column or 0, f.code))

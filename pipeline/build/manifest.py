@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.errors import os_errors
+from pipeline.i18n import ENGLISH, REVIEWED_BY, catalogue_path, reviewer
 from pipeline.pdf.engine import font_files, pango_version
 
 if TYPE_CHECKING:
@@ -96,10 +97,39 @@ def document_inputs(
     files = {f"data/{path}": digest for path, digest in dataset.files_for(document.tables)}
     for path in templates_used(templates_dir, *document.entry_templates):
         files[f"templates/{path.relative_to(templates_dir).as_posix()}"] = sha256_file(path)
+    if document.lang != ENGLISH:
+        files.update(language_inputs(dataset.data_dir, document.lang))
     for path in font_files():
         # Font files are large; their identity (name, size) is enough to notice an upgrade.
         files[f"fonts/{path.name}"] = f"{path.stat().st_size}"
     return Inputs(files, {**options, **versions()})
+
+
+def language_inputs(data_dir: Path, lang: str) -> dict[str, str]:
+    """Hash what a document in lang reads besides the English: its rows and its catalogue.
+
+    Only the rows of translations.csv in lang count, so editing another language's
+    translations leaves this one up to date.
+    """
+    import csv
+    import io
+
+    from pipeline.dataset import TRANSLATIONS
+
+    path = data_dir / f"{TRANSLATIONS}.csv"
+    rows = hashlib.sha256()
+    if path.is_file():
+        with os_errors("read the data file", path):
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        for at, row in enumerate(csv.reader(io.StringIO(text))):
+            if at == 0 or (len(row) > 3 and row[3].strip() == lang):
+                rows.update(repr(row).encode())
+    po = catalogue_path(lang)
+    return {
+        f"data/{TRANSLATIONS}.csv[lang={lang}]": rows.hexdigest(),
+        f"locale/{lang}/LC_MESSAGES/messages.po": sha256_file(po) if po.is_file() else "missing",
+        f"locale/{lang}/{REVIEWED_BY}": reviewer(lang),
+    }
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ class Preview:
 
     def __init__(self, settings: Settings, documents: Sequence[Document] | None = None) -> None:
         self.settings = settings
-        chosen = registry.REGISTRY if documents is None else documents
+        chosen = registry.with_languages(settings.langs) if documents is None else documents
         self._docs = {
             doc.name: DocView(doc.name, doc.max_pages, doc.html_context is not None)
             for doc in chosen

@@ -121,6 +121,7 @@ def _job(documents: list[Document], dataset: Dataset, settings: Settings) -> Ren
     from pipeline.context.foods import FoodSums
 
     tables = _validated_tables(settings)
+    _check_translations(tables, documents, settings)
     changes = None
     if settings.since is not None and any(doc.shows_changes for doc in documents):
         from pipeline.changes.compare import compare_paths
@@ -169,6 +170,28 @@ def _since_option(settings: Settings) -> dict[str, object]:
     return {"since": edition_digest(settings.since)}
 
 
+def _check_translations(
+    tables: Mapping[str, Any], documents: list[Document], settings: Settings
+) -> None:
+    """Stop a build whose translations are orphaned or, with --strict, stale.
+
+    A translation missing for a cell a document shows is found as that document renders.
+    """
+    from pipeline.i18n import languages
+    from pipeline.report import make_report
+    from pipeline.validate.translations import row_findings
+
+    langs = sorted({doc.lang for doc in documents} - {registry.ENGLISH})
+    findings = [
+        finding
+        for lang in langs
+        for finding in row_findings(tables, lang, languages(), settings.data_dir)
+    ]
+    failing = [f for f in findings if f.severity == "error" or settings.strict]
+    if failing:
+        raise InvalidDataError(make_report(failing))
+
+
 def build(
     settings: Settings,
     *,
@@ -184,7 +207,9 @@ def build(
     date); DocumentsFailed names any document that failed.
     """
     out_dir = settings.out_dir
-    chosen = selected_documents(settings, registry.REGISTRY if documents is None else documents)
+    if documents is None:
+        documents = registry.with_languages(settings.langs)
+    chosen = selected_documents(settings, documents)
     names = [doc.name for doc in chosen]
     check_strict(settings)
     since = _since_option(settings)

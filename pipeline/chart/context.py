@@ -15,7 +15,7 @@ from pipeline.context.foods import FoodSums, food_sums
 from pipeline.context.patients import food_cautions
 from pipeline.context.roles import RoleMatrix, role_matrix
 from pipeline.context.rows import records, text
-from pipeline.i18n import gettext
+from pipeline.i18n import current, gettext
 from pipeline.settings import PAPERS
 from pipeline.vocabulary import ASPECTS, COLUMN_VITAMINS, EVIDENCE, SEVERITIES, VITAMINS
 
@@ -183,8 +183,12 @@ def role_rows(
             evidence = statement.evidence
             # The data's statement written for the chart is shown whole; only a package
             # without one falls back to shortening the long statement to whole sentences.
-            if statement.chart_summary:
+            # A translated statement for the chart runs longer than the English one it was
+            # written to fit, so it takes the same shortening as a long statement would.
+            if statement.chart_summary and (current().english or limits.cell_chars is None):
                 summary, cut = statement.chart_summary, False
+            elif statement.chart_summary:
+                summary, cut = shorten(statement.chart_summary, limits.cell_chars, evidence)
             else:
                 summary, cut = shorten(statement.summary, limits.cell_chars, evidence)
             ref = index.cite(statement.source_id).number

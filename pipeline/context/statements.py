@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.i18n import gettext
+from pipeline.i18n import pgettext
 from pipeline.vocabulary import (
     ASSOCIATION_DIRECTIONS,
     DOWNGRADES,
@@ -87,7 +87,8 @@ def effect_statement(
     direction = _checked(direction, DIRECTIONS, "direction")
     x, y = _phrase(intervention, "intervention"), _phrase(outcome, "outcome")
     template = statement_template(certainty, direction, outcome_is_good, singular, plain)
-    sentence = gettext(template).format(x=x, y=y)
+    # The subject's number is the message's context: English "may" serves both, Spanish not.
+    sentence = pgettext(number_context(singular), template).format(x=x, y=y)
     return sentence[:1].upper() + sentence[1:]
 
 
@@ -125,11 +126,16 @@ def statement_template(
     return _sentence(x, _verb(verbs[direction, outcome_is_good], certainty, singular), y)
 
 
-def statement_templates() -> tuple[str, ...]:
-    """Return every sentence effect_statement can write, for the message catalogue."""
+def number_context(singular: bool) -> str:
+    """Return the message context that tells a translation the subject's number."""
+    return "singular subject" if singular else "plural subject"
+
+
+def statement_templates() -> tuple[tuple[str, str], ...]:
+    """Return every (context, sentence) effect_statement can write, for the catalogue."""
     flags = (False, True)
     found = {
-        statement_template(c, d, good, singular, plain): None
+        (number_context(singular), statement_template(c, d, good, singular, plain)): None
         for c in CERTAINTIES
         for d in DIRECTIONS
         for good in flags

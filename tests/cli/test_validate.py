@@ -30,14 +30,14 @@ def test_text_output_and_exit_code_for_a_bad_table(tmp_path: Path) -> None:
         "(decimal comma? write 389.6)\n"
         "\n"
         "      1 type-error\n"
-        "invalid: 1 error, 0 warnings in 11 tables\n"
+        "invalid: 1 error, 0 warnings in 12 tables\n"
     )
 
 
 def test_valid_data_exits_zero(tmp_path: Path) -> None:
     build_package(tmp_path / "data")
     result = _run(tmp_path, "--data", "data")
-    assert (result.exit_code, result.output) == (0, "valid: 0 errors, 0 warnings in 11 tables\n")
+    assert (result.exit_code, result.output) == (0, "valid: 0 errors, 0 warnings in 12 tables\n")
 
 
 def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_github_output_annotates_the_csv(tmp_path: Path) -> None:
     first, last = result.output.splitlines()
     assert first.startswith("::error file=data/foods.csv,line=")
     assert ",title=constraint-error::" in first
-    assert last == "invalid: 1 error, 0 warnings in 11 tables"
+    assert last == "invalid: 1 error, 0 warnings in 12 tables"
 
 
 def test_github_output_annotates_a_warning(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_github_output_annotates_a_warning(tmp_path: Path) -> None:
     first, last = result.output.splitlines()
     assert first.startswith("::warning file=data/foods.csv,line=2,col=7,title=unit-spelling::")
     assert "micro sign" in first
-    assert last == "valid: 0 errors, 1 warning in 11 tables"
+    assert last == "valid: 0 errors, 1 warning in 12 tables"
 
 
 def test_a_malformed_datapackage_is_invalid_data_not_a_crash(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ CHECK = A11Y / "check.mjs"
 PAGES = ROOT / "tests" / "fixtures" / "html"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # The comparison chart is a printed wall chart (PDF, SVG, PNG); it has no HTML page.
-DOCUMENTS = ("briefing", "handout")
+DOCUMENTS = ("briefing", "handout", "handout.es")
 # The chart is its own issue: checked once the build writes it, not demanded before.
 
 Report = dict[str, Any]
@@ -186,7 +186,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("a11y-build")
     command = [sys.executable, "-m", "pipeline", "build", "--data", str(ROOT / "data")]
     done = subprocess.run(
-        [*command, "--out", str(out)], cwd=ROOT, capture_output=True, text=True, check=False
+        [*command, "--out", str(out), "--lang", "all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         pytest.fail(f"k2brief build failed (exit {done.returncode}):\n{done.stderr}{done.stdout}")

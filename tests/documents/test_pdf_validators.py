@@ -17,7 +17,14 @@ from tests.support import DATA, bundled_meta, bundled_tables, run_build, setting
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
-PDFS = ("briefing.pdf", "handout.pdf", "comparison-chart.pdf")
+#: The Spanish handout and chart too: a translation must pass the same checks.
+PDFS = (
+    "briefing.pdf",
+    "handout.pdf",
+    "comparison-chart.pdf",
+    "handout.es.pdf",
+    "comparison-chart.es.pdf",
+)
 PAPERS = ("a4", "letter")
 #: outloud's TBL-010 ("shredded headers") fires on any table with more header cells than
 #: data cells, which is every evidence table that shows a single study: one header row of
@@ -34,7 +41,7 @@ def fresh_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Pat
     def build(*flags: str) -> Path:
         if flags not in built:
             out = tmp_path_factory.mktemp("validated-build")
-            result = run_build(DATA, out, "--strict", *flags, only=NAMES)
+            result = run_build(DATA, out, "--strict", "--lang", "es", *flags, only=NAMES)
             assert result.exit_code == 0, result.output
             built[flags] = out
         return built[flags]

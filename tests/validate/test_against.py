@@ -96,7 +96,7 @@ def test_cli_output_names_the_old_value_and_the_repair(tmp_path: Path) -> None:
         "\n"
         "      1 p-value-rounding\n"
         "      1 precision-loss (warning)\n"
-        "invalid: 1 error, 1 warning in 11 tables\n"
+        "invalid: 1 error, 1 warning in 12 tables\n"
     )
 
 

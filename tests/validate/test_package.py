@@ -20,6 +20,13 @@ from tests.support import CONTRACT, FIXTURES, ROOT, build_package
 CODES_TESTED_ELSEWHERE = {"file-too-large", "precision-loss", "p-value-rounding"}
 # The review dates of datapackage.json: tests/validate/test_review.py.
 CODES_TESTED_ELSEWHERE |= {"review-date", "review-order", "review-overdue"}
+# A language's translations, checked by validate --lang: tests/validate/test_translations.py.
+CODES_TESTED_ELSEWHERE |= {
+    "translation-missing",
+    "translation-stale",
+    "translation-orphan",
+    "translation-language",
+}
 
 
 def _codes(data_dir: Path) -> list[tuple]:
@@ -57,6 +64,7 @@ def test_typed_tables_follow_the_schema(make_package) -> None:
         "contributors",
         "cautions",
         "evidence_notes",
+        "translations",
     ]
     studies = result.tables["studies"]
     fields = [f["name"] for f in _schema("studies")["fields"]]
