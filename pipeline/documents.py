@@ -219,7 +219,7 @@ def written_in(
     with language(document.lang, translated.reviewed), shown_markers() as shown:
         yield DeclaredTables(document, translated.tables, None, changes)
     if shown:
-        cells = [translated.missing[number] for number in sorted(shown)]
+        cells = translated.missing(shown)
         raise BuildError(missing_message(cells, document, tables, settings.data_dir))
 
 

@@ -36,7 +36,7 @@ TRANSLATABLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "vitamin_roles": (("vitamin", "aspect"), ("chart_summary", "summary")),
     "studies": (("study_id",), ("short_name", "dose", "outcome")),
 }
-_MARKER = re.compile(r"qqk2b(\d{6})qq", re.IGNORECASE)
+_MARKER = re.compile(r"qqk2b(\d{11})qq", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -96,57 +96,80 @@ def cells(tables: Mapping[str, pd.DataFrame]) -> Iterator[Cell]:
                     yield Cell(table, key, field, str(record[field]), int(record["_line"]))
 
 
-def marker(number: int) -> str:
+def marker(table: str, field: str, line: int) -> str:
     """Return the stand-in for a missing translation: letters and digits any casing keeps."""
-    return f"qqk2b{number:06d}qq"
+    return f"qqk2b{_code(table, field)}{line:09d}qq"
 
 
-def markers_in(text: str) -> set[int]:
-    """Return the numbers of the missing-translation markers a document shows."""
-    return {int(found) for found in _MARKER.findall(text)}
+def _code(table: str, field: str) -> str:
+    """Number a translatable field by its table's and its own place in TRANSLATABLE."""
+    names = list(TRANSLATABLE)
+    return f"{names.index(table)}{TRANSLATABLE[table][1].index(field)}"
+
+
+def markers_in(text: str) -> set[str]:
+    """Return the missing-translation markers a document shows, by their digits."""
+    return {found.lower() for found in _MARKER.findall(text)}
 
 
 @dataclass(frozen=True)
 class Translated:
-    """A language's tables and the cells it lacks, by marker number."""
+    """A language's tables, the English ones they were made from, and who checked them."""
 
     tables: Mapping[str, pd.DataFrame]
-    missing: dict[int, Cell]
+    english: Mapping[str, pd.DataFrame]
     reviewed: bool
+
+    def missing(self, shown: set[str]) -> list[Cell]:
+        """Return the English cells behind the markers a document showed, in table order."""
+        found = []
+        names = list(TRANSLATABLE)
+        for digits in sorted(shown):
+            table = names[int(digits[0])]
+            keys, fields = TRANSLATABLE[table]
+            field, line = fields[int(digits[1])], int(digits[2:])
+            frame = self.english[table]
+            row = frame[frame["_line"] == line].iloc[0]
+            key = KEY_SEPARATOR.join(str(row[k]) for k in keys)
+            found.append(Cell(table, key, field, str(row[field]), line))
+        return found
+
+
+def row_keys(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
+    """Return each row's key: its key fields' values joined by "/"."""
+    joined = frame[keys[0]].astype(str)
+    for name in keys[1:]:
+        joined = joined + KEY_SEPARATOR + frame[name].astype(str)
+    return joined
 
 
 def translate_tables(tables: Mapping[str, pd.DataFrame], lang: str) -> Translated:
-    """Return the tables with every translatable cell in lang, or a marker where it has none."""
-    rows = {(t.table, t.key, t.field): t for t in translations(tables, lang)}
-    missing: dict[int, Cell] = {}
-    replaced: dict[str, dict[tuple[int, str], str]] = {}
-    for cell in cells(tables):
-        row = rows.get((cell.table, cell.key, cell.field))
-        if row is not None:
-            text = row.text
-        else:
-            missing[len(missing)] = cell
-            text = marker(len(missing) - 1)
-        replaced.setdefault(cell.table, {})[cell.line, cell.field] = text
+    """Return the tables with every translatable cell in lang, or a marker where it has none.
+
+    Column by column, so a table of a million foods costs a few vectorised passes.
+    """
+    rows = translations(tables, lang)
+    given: dict[tuple[str, str], dict[str, str]] = {}
+    for row in rows:
+        given.setdefault((row.table, row.field), {})[row.key] = row.text
     out = dict(tables)
-    for table, values in replaced.items():
-        out[table] = _with_cells(tables[table], values)
-    reviewed = all(t.reviewed_by.strip() for t in rows.values())
-    return Translated(out, missing, reviewed)
-
-
-def _with_cells(frame: pd.DataFrame, values: dict[tuple[int, str], str]) -> pd.DataFrame:
-    """Return a copy of a table with the given (line, field) cells replaced."""
-    copy = frame.copy()
-    position = {int(line): at for at, line in enumerate(copy["_line"])}
-    for field in {f for _, f in values}:
-        column = copy[field].astype(object).tolist()
-        for (line, name), text in values.items():
-            if name == field:
-                column[position[line]] = text
-        copy[field] = column
-        copy[field] = copy[field].astype(frame[field].dtype)
-    return copy
+    for table, (keys, fields) in TRANSLATABLE.items():
+        if table not in tables:
+            continue
+        frame = tables[table]
+        copy = frame.copy()
+        key = row_keys(frame, keys)
+        lines = frame["_line"].astype(str).str.zfill(9)
+        for field in (f for f in fields if f in frame.columns):
+            english = frame[field]
+            shown = english.notna() & (english.astype(str).str.strip() != "")
+            stand_in = "qqk2b" + _code(table, field) + lines + "qq"
+            text = key.map(given.get((table, field), {})).astype(object)
+            text = text.where(text.notna(), stand_in).where(shown, english.astype(object))
+            copy[field] = text.astype(english.dtype)
+        out[table] = copy
+    reviewed = all(row.reviewed_by.strip() for row in rows)
+    return Translated(out, tables, reviewed)
 
 
 def is_stale(row: Translation, cell: Cell) -> bool:
@@ -154,13 +177,13 @@ def is_stale(row: Translation, cell: Cell) -> bool:
     return row.source_hash != source_hash(cell.text)
 
 
-_SHOWN: ContextVar[set[int] | None] = ContextVar("k2brief_shown_markers", default=None)
+_SHOWN: ContextVar[set[str] | None] = ContextVar("k2brief_shown_markers", default=None)
 
 
 @contextmanager
-def shown_markers() -> Iterator[set[int]]:
+def shown_markers() -> Iterator[set[str]]:
     """Collect the missing-translation markers of every document rendered in the block."""
-    shown: set[int] = set()
+    shown: set[str] = set()
     token = _SHOWN.set(shown)
     try:
         yield shown

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 from pipeline.i18n import source_hash
 from pipeline.report import Finding
-from pipeline.translate import TABLE, TRANSLATABLE, Cell, cells, is_stale, translations
+from pipeline.translate import (
+    TABLE,
+    TRANSLATABLE,
+    Cell,
+    cells,
+    is_stale,
+    row_keys,
+    translations,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,9 +83,10 @@ def row_findings(
     if TABLE not in tables:
         return []
     path = str(data_dir / f"{TABLE}.csv")
-    english = {(c.table, c.key, c.field): c for c in cells(tables)}
+    rows = translations(tables)
+    english = _english_cells(tables, {(r.table, r.key, r.field) for r in rows if r.lang == lang})
     findings = []
-    for row in translations(tables):
+    for row in rows:
         place = (path, TABLE, row.line)
         if row.lang not in langs:
             findings.append(
@@ -114,6 +123,24 @@ def row_findings(
                 )
             )
     return findings
+
+
+def _english_cells(
+    tables: Mapping[str, pd.DataFrame], wanted: set[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], Cell]:
+    """Return the English cells that translations name, looking at those rows alone."""
+    found = {}
+    for table in sorted({t for t, _, _ in wanted} & set(TRANSLATABLE) & set(tables)):
+        keys, fields = TRANSLATABLE[table]
+        frame = tables[table]
+        key = row_keys(frame, keys)
+        chosen = key.isin({k for t, k, _ in wanted if t == table})
+        for at, row in zip(key[chosen], frame[chosen].to_dict("records"), strict=True):
+            for field in fields:
+                value = row.get(field)
+                if (table, at, field) in wanted and value is not None and str(value) != "<NA>":
+                    found[table, at, field] = Cell(table, at, field, str(value), int(row["_line"]))
+    return found
 
 
 def _orphan(place: tuple, table: str, key: str, field: str, tables) -> Finding:
@@ -154,19 +181,17 @@ def shown_missing(
         with shown_markers() as shown:
             declared = DeclaredTables(handout, translated.tables)
             render_html(handout, handout_context, declared, dataset.meta(handout.tables), settings)
-        cells_shown = [translated.missing[n] for n in sorted(shown)]
+        handout_cells = translated.missing(shown)
         findings += missing_findings(
-            cells_shown, lang, f"the {lang} handout", tables, settings.data_dir
+            handout_cells, lang, f"the {lang} handout", tables, settings.data_dir
         )
+        seen = set(shown)
         with shown_markers() as shown:
             # The chart's most generous limits: the fitted chart shows no more than this.
             widest = ChartLimits(9.0, FOODS, STUDIES)
             data = chart_data(DeclaredTables(chart, translated.tables))
             chart_html(data, dataset.meta(chart.tables), settings, chart.template, widest)
-        seen = {id(c) for c in cells_shown}
-        more = [
-            translated.missing[n] for n in sorted(shown) if id(translated.missing[n]) not in seen
-        ]
+        more = translated.missing(shown - seen)
         findings += missing_findings(more, lang, f"the {lang} chart", tables, settings.data_dir)
     return findings
 
