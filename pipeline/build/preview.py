@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline import documents as registry
+from pipeline.build.manifest import language_inputs
 from pipeline.build.progress import BUILT, FAILED, QUEUED, STARTED, STEP, UP_TO_DATE, Event
 from pipeline.documents import Document
 from pipeline.settings import Settings
@@ -163,6 +164,9 @@ class Preview:
         for document in self.documents:
             view = self._docs[document.name]
             key = f"{dataset.meta(document.tables).sha256}:{templates}:{settings.paper}"
+            if document.lang != registry.ENGLISH:
+                # A translated document also reads its language's rows and catalogue.
+                key += ":" + str(sorted(language_inputs(settings.data_dir, document.lang).items()))
             if view.key == key:
                 continue
             # The tokens of css/base.css are cached per folder; a saved template may change them.

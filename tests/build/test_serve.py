@@ -41,10 +41,14 @@ def fetch(base: str, path: str) -> str:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """Serve a copy of the bundled data in a thread (HTML only) and yield its URL and data."""
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
+    """Serve a copy of the bundled data in a thread (HTML only) and yield its URL and data.
+
+    A test parametrised indirectly with languages serves those languages' documents too.
+    """
     data = copy_data(tmp_path / "data")
-    settings = Settings(data_dir=data, out_dir=tmp_path / "out")
+    langs = tuple(getattr(request, "param", ()))
+    settings = Settings(data_dir=data, out_dir=tmp_path / "out", langs=langs)
     lines: list[str] = []
     stop = threading.Event()
     thread = threading.Thread(
@@ -79,6 +83,19 @@ def test_a_saved_value_shows_in_the_served_html(served) -> None:
     assert "k2brief-reload" in before
     set_cell(data / "foods.csv", NATTO, "food", "Natto edited for the test")
     assert wait_for(lambda: "Natto edited for the test" in fetch(base, "/handout.html"))
+
+
+@pytest.mark.parametrize("served", [("es",)], indirect=True)
+def test_serve_shows_the_spanish_handout_and_a_saved_translation(served) -> None:
+    base, data = served
+    index = fetch(base, "/")
+    assert "handout.es" in index
+    page = fetch(base, "/handout.es.html")
+    assert '<html lang="es">' in page
+    assert "Natto (soya fermentada)" in page
+    key = {"key": "natto/K2/MK-7", "field": "food", "lang": "es"}
+    set_cell(data / "translations.csv", key, "text", "Natto (editado para la prueba)")
+    assert wait_for(lambda: "Natto (editado para la prueba)" in fetch(base, "/handout.es.html"))
 
 
 def test_a_broken_cell_shows_its_finding_over_the_last_good_page(served) -> None:
