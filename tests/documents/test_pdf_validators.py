@@ -41,7 +41,8 @@ def fresh_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Pat
     def build(*flags: str) -> Path:
         if flags not in built:
             out = tmp_path_factory.mktemp("validated-build")
-            result = run_build(DATA, out, "--strict", "--lang", "es", *flags, only=NAMES)
+            everything = (*NAMES, "handout.es", "comparison-chart.es")
+            result = run_build(DATA, out, "--strict", *flags, only=everything)
             assert result.exit_code == 0, result.output
             built[flags] = out
         return built[flags]
