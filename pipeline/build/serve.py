@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from pipeline.build.pages import index_page, missing_document, served_document
@@ -169,9 +170,7 @@ def serve(
             import webbrowser
 
             webbrowser.open(url)
-        for names in changes(
-            [settings.data_dir, settings.templates_dir], stop, raise_interrupt=True
-        ):
+        for names in changes(_watched(settings), stop, raise_interrupt=True):
             say(f"changed: {', '.join(names)}")
             _report(preview.refresh(), preview, say)
             if builder is not None:
@@ -198,3 +197,13 @@ def _report(rendered: list[str], preview: Preview, say: Callable[[str], None]) -
             say(problem)
     if rendered:
         say(f"updated {', '.join(name + '.html' for name in rendered)}")
+
+
+def _watched(settings: Settings) -> list[Path]:
+    """Return the folders whose saves re-render: data, templates, and catalogues with --lang."""
+    from pipeline.i18n import LOCALE_DIR
+
+    paths = [settings.data_dir, settings.templates_dir]
+    if settings.langs and LOCALE_DIR.is_dir():
+        paths.append(LOCALE_DIR)
+    return paths

@@ -9,6 +9,7 @@ from pathlib import Path, PurePath
 
 from pipeline.build.run import BuildResult, build
 from pipeline.errors import InvalidDataError, K2BriefError, describe_os_error
+from pipeline.i18n import LOCALE_DIR
 from pipeline.settings import Settings
 
 #: Files that editors and spreadsheets write beside the one being edited, never data:
@@ -78,6 +79,8 @@ def watch(
     """Build now, then again after every batch of saved changes until stopped."""
     build_once(settings, say, jobs)
     paths = [settings.data_dir, settings.templates_dir]
+    if settings.langs and LOCALE_DIR.is_dir():
+        paths.append(LOCALE_DIR)  # a saved catalogue rebuilds its language's documents
     say(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
     for names in changes(paths, stop):
         say(f"changed: {', '.join(names)}")
