@@ -111,3 +111,20 @@ def test_the_english_outputs_keep_their_names_beside_the_spanish(spanish) -> Non
         "handout.html",
         "handout.pdf",
     ]
+
+
+def test_a_build_showing_an_untranslated_cell_fails_and_names_it(tmp_path) -> None:
+    from tests.support import copy_data, edit_csv
+
+    data = copy_data(tmp_path / "data")
+
+    def drop(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [r for r in rows if not (r["key"] == "vitamin-d-excess" and r["field"] == "title")]
+
+    edit_csv(data / "translations.csv", drop)
+    result = run_build(data, tmp_path / "out", only=("handout.es",))
+    assert result.exit_code == 1
+    assert 'cautions.csv:3:3: translation-missing: title of cautions row "vitamin-d-excess"' in (
+        result.output
+    )
+    assert not (tmp_path / "out" / "handout.es.pdf").exists()

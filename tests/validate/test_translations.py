@@ -132,3 +132,18 @@ def test_translations_command_lists_the_rows_still_needed_with_their_hashes(data
     for row in rows:
         assert row["source_hash"] == source_hash(row["english"])
         assert (row["lang"], row["text"], row["reviewed_by"]) == ("es", "", "")
+
+
+def test_a_translation_is_escaped_like_every_other_cell(data: Path) -> None:
+    from pipeline.dataset import Dataset
+    from pipeline.documents import by_name, document_html, in_language
+    from pipeline.settings import Settings
+    from tests.support import tables_of
+
+    key = {"key": "natto/K2/MK-7", "field": "food", "lang": "es"}
+    set_cell(data / "translations.csv", key, "text", "<b>Natto</b> & soya")
+    handout = in_language(by_name("handout"), "es")
+    settings = Settings(data_dir=data)
+    html = document_html(handout, tables_of(data), Dataset.read(data), settings)
+    assert "&lt;b&gt;Natto&lt;/b&gt; &amp; soya" in html
+    assert "<b>Natto</b>" not in html
