@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from pipeline import __version__
+from pipeline.cli_languages import asked_languages, implied_languages, lang_option
 from pipeline.documents import NAMES as DOCUMENTS
 from pipeline.documents import translated_names
 from pipeline.settings import PAPER_SIZES, Settings
@@ -32,33 +33,6 @@ data_option = click.option(
     default=None,
     help="Folder holding datapackage.json and the CSV tables (default: data/).",
 )
-
-
-lang_option = click.option(
-    "--lang",
-    "langs",
-    multiple=True,
-    metavar="LANG",
-    help="Also the handout and chart in this language (repeatable; 'all': every catalogue).",
-)
-
-
-def _languages(langs: tuple[str, ...]) -> tuple[str, ...]:
-    """Return the languages asked for, each with a catalogue under locale/, or stop."""
-    from pipeline.i18n import ENGLISH, languages
-
-    known = languages()
-    wanted: list[str] = []
-    for lang in langs:
-        for code in known if lang == "all" else (lang,):
-            if code not in known and code != ENGLISH:
-                raise click.UsageError(
-                    f'unknown language "{code}": the languages with a catalogue are '
-                    f"{', '.join(known) or 'none'} (README: adding a language)"
-                )
-            if code not in wanted and code != ENGLISH:
-                wanted.append(code)
-    return tuple(wanted)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,29 +99,13 @@ def validate(
 
         result = _run(lambda: validate_against(settings.data_dir, old_dir))
     report = result.report
-    wanted = _languages(langs)
+    wanted = asked_languages(langs)
     if wanted and report.valid:
-        report = _run(lambda: _with_translations(report, result.tables, settings, wanted, strict))
+        from pipeline.validate.translations import with_translations
+
+        report = _run(lambda: with_translations(report, result.tables, settings, wanted, strict))
     click.echo(format_report(report, fmt, base=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
-
-
-def _with_translations(report, tables, settings: Settings, langs, strict: bool):
-    """Add each language's translation findings to a valid package's report."""
-    from dataclasses import replace
-
-    from pipeline.i18n import languages
-    from pipeline.report import make_report
-    from pipeline.validate.translations import translation_findings
-
-    findings = list(report.findings)
-    for lang in langs:
-        for finding in translation_findings(tables, settings, lang, languages()):
-            if strict and finding.code == "translation-stale":
-                finding = replace(finding, severity="error")
-            if finding not in findings:
-                findings.append(finding)
-    return make_report(findings, report.tasks)
 
 
 @main.command()
@@ -162,17 +120,11 @@ def translations(data_dir: Path | None, lang: str) -> None:
     """
     import csv
 
-    from pipeline.validate.package import validate_package
-    from pipeline.validate.translations import FIELDS, rows_to_translate
+    from pipeline.validate.translations import FIELDS, rows_needed
 
     settings = Settings().with_overrides(data_dir=data_dir)
-    (code,) = _languages((lang,))
-    result = _run(lambda: validate_package(settings.data_dir))
-    if not result.report.valid:
-        from pipeline.errors import InvalidDataError
-
-        _run(lambda: (_ for _ in ()).throw(InvalidDataError(result.report)))
-    rows = _run(lambda: rows_to_translate(result.tables, settings, code))
+    (code,) = asked_languages((lang,))
+    rows = _run(lambda: rows_needed(settings, code))
     writer = csv.DictWriter(sys.stdout, [*FIELDS, "english"], lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
@@ -276,7 +228,7 @@ def build(
         pdf_variant=pdf_variant,
         strict=strict,
         since=since,
-        langs=_languages(langs + _only_languages(only)) or None,
+        langs=asked_languages(langs + implied_languages(only)) or None,
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
@@ -284,11 +236,6 @@ def build(
     result = _run(lambda: _build(settings, force, jobs, quiet=quiet, verbose=verbose))
     if not quiet:
         click.echo(_summary(result.documents))
-
-
-def _only_languages(only: tuple[str, ...]) -> tuple[str, ...]:
-    """Return the languages that --only names imply (handout.es implies es)."""
-    return tuple(name.rpartition(".")[2] for name in only if "." in name)
 
 
 def _build(
@@ -396,7 +343,7 @@ def watch(
     from pipeline.build.watch import watch as run_watch
 
     settings = Settings().with_overrides(
-        data_dir=data_dir, out_dir=out_dir, paper=paper, langs=_languages(langs) or None
+        data_dir=data_dir, out_dir=out_dir, paper=paper, langs=asked_languages(langs) or None
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
@@ -432,7 +379,7 @@ def serve(
     from pipeline.build.serve import serve as run_serve
 
     settings = Settings().with_overrides(
-        data_dir=data_dir, out_dir=out_dir, langs=_languages(langs) or None
+        data_dir=data_dir, out_dir=out_dir, langs=asked_languages(langs) or None
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.i18n import source_hash
-from pipeline.report import Finding
+from pipeline.report import Finding, Report
 from pipeline.translate import (
     TABLE,
     TRANSLATABLE,
@@ -240,3 +240,37 @@ def rows_to_translate(
         }
         for c in wanted
     ]
+
+
+def with_translations(
+    report: Report,
+    tables: Mapping[str, pd.DataFrame],
+    settings: Settings,
+    langs: Sequence[str],
+    strict: bool,
+) -> Report:
+    """Add each language's translation findings to a valid package's report."""
+    from dataclasses import replace
+
+    from pipeline.i18n import languages
+    from pipeline.report import make_report
+
+    findings = list(report.findings)
+    for lang in langs:
+        for finding in translation_findings(tables, settings, lang, languages()):
+            if strict and finding.code == "translation-stale":
+                finding = replace(finding, severity="error")
+            if finding not in findings:
+                findings.append(finding)
+    return make_report(findings, report.tasks)
+
+
+def rows_needed(settings: Settings, lang: str) -> list[dict[str, str]]:
+    """Validate the package and return the translations.csv rows lang still needs."""
+    from pipeline.errors import InvalidDataError
+    from pipeline.validate.package import validate_package
+
+    result = validate_package(settings.data_dir)
+    if not result.report.valid:
+        raise InvalidDataError(result.report)
+    return rows_to_translate(result.tables, settings, lang)
