@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from pipeline import __version__
+from pipeline.cli_brand import brand_option, branding, overrides_option
 from pipeline.cli_languages import asked_languages, implied_languages, lang_option
 from pipeline.documents import NAMES as DOCUMENTS
 from pipeline.documents import translated_names
@@ -66,8 +67,16 @@ def main() -> None:
     help="Also check the translations into this language (repeatable; 'all').",
 )
 @click.option("--strict", is_flag=True, help="Count a stale translation as an error.")
+@brand_option
+@overrides_option
 def validate(
-    data_dir: Path | None, fmt: str, old_dir: Path | None, langs: tuple[str, ...], strict: bool
+    data_dir: Path | None,
+    fmt: str,
+    old_dir: Path | None,
+    langs: tuple[str, ...],
+    strict: bool,
+    brand_file: Path | None,
+    overrides_dir: Path | None,
 ) -> None:
     """Check every table and report every problem found, with file, line and column.
 
@@ -75,12 +84,13 @@ def validate(
     only lost decimals is a precision-loss warning; a p value rounded across 0.05 an error.
     With --lang, also check that language's translations: missing for any text its handout
     or chart shows, stale (the English changed since), or naming no cell.
+    The brand file and the overrides folder are checked too, with the data.
     Exit status: 0 valid (warnings allowed), 1 invalid data (a malformed datapackage.json
     included), 2 usage error (unknown option or language, no data folder, no datapackage.json).
     """
     from pipeline.validate.schema import PACKAGE_FILE
 
-    settings = Settings().with_overrides(data_dir=data_dir)
+    settings = Settings().with_overrides(data_dir=data_dir, **branding(brand_file, overrides_dir))
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
     if not (settings.data_dir / PACKAGE_FILE).is_file():
@@ -104,6 +114,9 @@ def validate(
         from pipeline.validate.translations import with_translations
 
         report = _run(lambda: with_translations(report, result.tables, settings, wanted, strict))
+    from pipeline.brand.project import with_project_findings
+
+    report = _run(lambda: with_project_findings(report, settings))
     click.echo(format_report(report, fmt, base=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
 
@@ -188,6 +201,8 @@ out_option = click.option(
     help="Previous edition (data folder or dist zip): say what changed since it.",
 )
 @lang_option
+@brand_option
+@overrides_option
 @click.option("--force", is_flag=True, help="Rebuild every document, even if up to date.")
 @click.option(
     "--jobs",
@@ -209,6 +224,8 @@ def build(
     strict: bool | None,
     since: Path | None,
     langs: tuple[str, ...],
+    brand_file: Path | None,
+    overrides_dir: Path | None,
     force: bool,
     jobs: int | None,
     quiet: bool,
@@ -229,6 +246,7 @@ def build(
         strict=strict,
         since=since,
         langs=asked_languages(langs + implied_languages(only)) or None,
+        **branding(brand_file, overrides_dir),
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
@@ -332,18 +350,26 @@ def diff(old: Path, new: Path, fmt: str, exit_code: bool) -> None:
 @click.option("--paper", type=click.Choice(PAPER_SIZES), default=None, help="Paper size [a4].")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes.")
 @lang_option
+@brand_option
+@overrides_option
 def watch(
     data_dir: Path | None,
     out_dir: Path | None,
     paper: str | None,
     jobs: int | None,
     langs: tuple[str, ...],
+    brand_file: Path | None,
+    overrides_dir: Path | None,
 ) -> None:
-    """Rebuild what changed each time a data file, template or style is saved."""
+    """Rebuild what changed each time a data file, template, style or the brand is saved."""
     from pipeline.build.watch import watch as run_watch
 
     settings = Settings().with_overrides(
-        data_dir=data_dir, out_dir=out_dir, paper=paper, langs=asked_languages(langs) or None
+        data_dir=data_dir,
+        out_dir=out_dir,
+        paper=paper,
+        langs=asked_languages(langs) or None,
+        **branding(brand_file, overrides_dir),
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
@@ -364,12 +390,16 @@ def watch(
     "--open/--no-open", "open_browser", default=False, help="Open the index in a browser."
 )
 @lang_option
+@brand_option
+@overrides_option
 def serve(
     data_dir: Path | None,
     out_dir: Path | None,
     port: int,
     open_browser: bool,
     langs: tuple[str, ...],
+    brand_file: Path | None,
+    overrides_dir: Path | None,
 ) -> None:
     """Serve the documents on this machine, updating each page within a second of a save.
 
@@ -379,7 +409,10 @@ def serve(
     from pipeline.build.serve import serve as run_serve
 
     settings = Settings().with_overrides(
-        data_dir=data_dir, out_dir=out_dir, langs=asked_languages(langs) or None
+        data_dir=data_dir,
+        out_dir=out_dir,
+        langs=asked_languages(langs) or None,
+        **branding(brand_file, overrides_dir),
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")

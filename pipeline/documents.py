@@ -237,6 +237,7 @@ def _artifacts(
         variant=settings.pdf_variant,
         strict=settings.strict,
         identifier=f"{name}:{meta.sha256}:{settings.paper}:{settings.pdf_variant}",
+        fonts=settings.brand_fonts,
     )
     if document.max_pages is not None and result.pages > document.max_pages:
         raise BuildError(
@@ -261,7 +262,7 @@ def render_html(
     from pipeline.render import render
 
     context = build_context(tables, meta, settings)
-    return render(settings.templates_dir, document.template, as_template_vars(context))
+    return render(settings.template_dirs, document.template, as_template_vars(context))
 
 
 def document_html(

@@ -18,10 +18,24 @@ _CUSTOM_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 _VAR = re.compile(r"var\((--[\w-]+)\)")
 
 
+#: Where templates are looked up: one folder, or overrides first and then k2brief's own.
+SearchPath = Path | tuple[Path, ...]
+
+
+def _folders(search: SearchPath) -> tuple[Path, ...]:
+    return search if isinstance(search, tuple) else (search,)
+
+
+def find_template(search: SearchPath, name: str) -> Path | None:
+    """Return the file a template name is read from: the first folder that has it."""
+    return next((d / name for d in _folders(search) if (d / name).is_file()), None)
+
+
 @cache
-def css_tokens(templates_dir: Path) -> dict[str, str]:
+def css_tokens(search: SearchPath) -> dict[str, str]:
     """Read the custom properties of css/base.css, each resolved to its final value."""
-    css = (templates_dir / "css" / "base.css").read_text(encoding="utf-8")
+    path = find_template(search, "css/base.css") or _folders(search)[-1] / "css" / "base.css"
+    css = path.read_text(encoding="utf-8")
     raw = dict(_CUSTOM_PROPERTY.findall(css))
 
     def resolve(value: str) -> str:
@@ -31,9 +45,9 @@ def css_tokens(templates_dir: Path) -> dict[str, str]:
     return {name: resolve(value) for name, value in raw.items()}
 
 
-def css_token(templates_dir: Path, name: str, default: str | None = None) -> str:
+def css_token(search: SearchPath, name: str, default: str | None = None) -> str:
     """Return a CSS token's value for inline SVG, which does not see the document's CSS."""
-    tokens = css_tokens(templates_dir)
+    tokens = css_tokens(search)
     if name in tokens or default is None:
         return tokens[name]
     return default
@@ -53,11 +67,15 @@ def css_content(text: str) -> markupsafe.Markup:
 
 @cache
 def make_environment(
-    templates_dir: Path, language: i18n.Language | None = None
+    search: SearchPath, language: i18n.Language | None = None
 ) -> jinja2.Environment:
-    """Build the Jinja2 environment of a language: StrictUndefined and autoescaping everywhere."""
+    """Build the Jinja2 environment of a language: StrictUndefined and autoescaping everywhere.
+
+    Given several folders, a template is read from the first that has it, so an override
+    replaces k2brief's template or stylesheet of the same name and stays just as strict.
+    """
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.FileSystemLoader([str(d) for d in _folders(search)]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -74,7 +92,7 @@ def make_environment(
     env.globals["translation_reviewed"] = active.reviewed
     env.filters["css_content"] = css_content
     env.filters["date"] = i18n.format_iso_date
-    env.filters["token"] = partial(css_token, templates_dir)
+    env.filters["token"] = partial(css_token, search)
     env.filters["num"] = fmt_number
     env.filters["pvalue"] = fmt_p
     env.filters["ratio"] = fmt_ratio
@@ -82,10 +100,10 @@ def make_environment(
     return env
 
 
-def render(templates_dir: Path, template: str, context: Mapping[str, object]) -> str:
+def render(search: SearchPath, template: str, context: Mapping[str, object]) -> str:
     """Render one template with its context into an HTML string."""
     # The filters format for the active language, set by i18n.language() around the build.
-    environment = make_environment(templates_dir, i18n.current())
+    environment = make_environment(search, i18n.current())
     html = environment.get_template(template).render(**context)
     note_shown(html)
     return html

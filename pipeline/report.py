@@ -109,6 +109,35 @@ CODES: dict[str, tuple[str, Severity, str]] = {
         "warning",
         "The date for the next evidence review has passed (build --strict fails on it).",
     ),
+    # The brand file (_brand.yml) and the overrides folder, checked like the data.
+    "brand-error": ("Brand Error", "error", "The brand file cannot be read as YAML."),
+    "brand-unknown-key": ("Brand Unknown Key", "error", "A key brand.yml does not know."),
+    "brand-value": ("Brand Value", "error", "A brand value is missing or of the wrong kind."),
+    "brand-path": (
+        "Brand Path",
+        "error",
+        "A file the brand names is a URL or lies outside the project.",
+    ),
+    "brand-contrast": (
+        "Brand Contrast",
+        "error",
+        "A brand colour keeps text below WCAG AA contrast (4.5:1).",
+    ),
+    "brand-font": ("Brand Font", "error", "A font is not a local TrueType, OpenType or WOFF file."),
+    "font-file": ("Font File", "error", "A font file the brand names does not exist."),
+    "logo-missing": ("Logo Missing", "error", "The logo file does not exist."),
+    "logo-type": ("Logo Type", "error", "The logo is not a PNG, JPEG or SVG file."),
+    "logo-alt": ("Logo Alt Text", "error", "The logo has no alt text."),
+    "logo-unsafe": (
+        "Logo Unsafe",
+        "error",
+        "The SVG logo holds a script, an event handler or an outside reference.",
+    ),
+    "override-unknown": (
+        "Override Unknown",
+        "warning",
+        "A file in the overrides folder replaces no k2brief template or stylesheet.",
+    ),
 }
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.brand.model import Brand
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -45,6 +49,25 @@ class Settings:
     since: Path | None = None
     #: The languages besides English the handout and the chart are built in ("es").
     langs: tuple[str, ...] = field(default_factory=tuple)
+    #: The organisation's _brand.yml (None: k2brief's neutral look) and, once it is
+    #: checked, the brand and the files it is made from (the brand file, logo, fonts).
+    brand_file: Path | None = None
+    brand: Brand | None = None
+    brand_files: tuple[Path, ...] = ()
+    #: A folder whose templates and stylesheets replace k2brief's own of the same name.
+    overrides_dir: Path | None = None
+
+    @property
+    def brand_fonts(self) -> frozenset[str]:
+        """Return the font families the brand embeds, which the PDF font check accepts."""
+        return self.brand.families if self.brand else frozenset()
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Return where templates are looked up: the overrides first, then k2brief's own."""
+        if self.overrides_dir is None:
+            return (self.templates_dir,)
+        return (self.overrides_dir, self.templates_dir)
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Return a copy where every override that is not None replaces the default."""

@@ -60,21 +60,27 @@ def versions() -> dict[str, str]:
 _REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 
 
-def templates_used(templates_dir: Path, *entries: str) -> list[Path]:
-    """Follow extends, includes and imports from entry templates, CSS includes too."""
+def templates_used(search: Path | tuple[Path, ...], *entries: str) -> list[Path]:
+    """Follow extends, includes and imports from entry templates, CSS includes too.
+
+    With several folders (overrides first), each name is the file rendering reads: the
+    first folder's that has it.
+    """
+    from pipeline.render import find_template
+
     # A regular expression, not jinja2's parser: a no-op build must stay well under 0.3 s.
-    seen: set[str] = set()
+    seen: dict[str, Path] = {}
     pending = list(entries)
     while pending:
         name = pending.pop()
-        path = templates_dir / name
-        if name in seen or not path.is_file():
+        path = find_template(search, name)
+        if name in seen or path is None:
             continue
-        seen.add(name)
+        seen[name] = path
         if name.endswith(".j2"):
             with os_errors("read the template", path):
                 pending += _REFERENCE.findall(path.read_text(encoding="utf-8"))
-    return sorted(templates_dir / name for name in seen)
+    return sorted(seen.values())
 
 
 @dataclass(frozen=True)
@@ -91,12 +97,27 @@ class Inputs:
 
 
 def document_inputs(
-    document: Document, dataset: Dataset, templates_dir: Path, options: dict[str, object]
+    document: Document,
+    dataset: Dataset,
+    templates_dir: Path | tuple[Path, ...],
+    options: dict[str, object],
+    brand_files: tuple[Path, ...] = (),
 ) -> Inputs:
-    """Combine the hashes of the data it reads with its templates, the fonts and the versions."""
+    """Combine the hashes of the data it reads with its templates, the fonts and the versions.
+
+    templates_dir may be the overrides folder and k2brief's own, overrides first; every
+    file of the overrides folder and of the brand (brand file, logo, fonts) is an input of
+    every document.
+    """
+    folders = templates_dir if isinstance(templates_dir, tuple) else (templates_dir,)
     files = {f"data/{path}": digest for path, digest in dataset.files_for(document.tables)}
-    for path in templates_used(templates_dir, *document.entry_templates):
-        files[f"templates/{path.relative_to(templates_dir).as_posix()}"] = sha256_file(path)
+    for path in templates_used(folders, *document.entry_templates):
+        files[_label(path, folders)] = sha256_file(path)
+    for folder in folders[:-1]:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            files[_label(path, folders)] = sha256_file(path)
+    for path in brand_files:
+        files[f"brand/{path.name}"] = sha256_file(path)
     if document.lang != ENGLISH:
         files.update(language_inputs(dataset.data_dir, document.lang))
     for path in font_files():
@@ -130,6 +151,13 @@ def language_inputs(data_dir: Path, lang: str) -> dict[str, str]:
         f"locale/{lang}/LC_MESSAGES/messages.po": sha256_file(po) if po.is_file() else "missing",
         f"locale/{lang}/{REVIEWED_BY}": reviewer(lang),
     }
+
+
+def _label(path: Path, folders: tuple[Path, ...]) -> str:
+    """Name a template file by its folder: templates/… for k2brief's own, overrides/… else."""
+    folder = next(f for f in folders if path.is_relative_to(f))
+    prefix = "templates" if folder == folders[-1] else "overrides"
+    return f"{prefix}/{path.relative_to(folder).as_posix()}"
 
 
 @dataclass(frozen=True)

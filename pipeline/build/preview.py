@@ -143,14 +143,21 @@ class Preview:
 
     def _refresh(self) -> list[str]:
         """Render what changed, recording the data's findings or a document's template error."""
+        from pipeline.brand.project import with_brand
         from pipeline.context.foods import FoodSums
         from pipeline.dataset import Dataset
         from pipeline.documents import document_html
+        from pipeline.errors import InvalidDataError
         from pipeline.render import css_tokens
         from pipeline.report import format_report
         from pipeline.validate.package import validate_package
 
-        settings = self.settings
+        try:
+            settings = with_brand(self.settings)
+        except InvalidDataError as error:
+            text = format_report(error.report, "text", base=self.settings.data_dir.parent)
+            self.set_findings(tuple(text.splitlines()))
+            return []
         dataset = Dataset.read(settings.data_dir)
         result = validate_package(settings.data_dir)
         if not result.report.valid:
@@ -158,7 +165,9 @@ class Preview:
             self.set_findings(tuple(text.splitlines()))
             return []
         self.set_findings(())
-        templates = templates_key(settings.templates_dir)
+        templates = ":".join(
+            templates_key(folder) for folder in (*settings.template_dirs, *settings.brand_files)
+        )
         food_sums = FoodSums(result.tables)
         rendered = []
         for document in self.documents:
@@ -249,14 +258,14 @@ def changed_pages(old: tuple[bytes, ...], new: tuple[bytes, ...]) -> tuple[int, 
 
 
 def templates_key(templates_dir: Path) -> str:
-    """Fingerprint the templates folder by each file's name, size and modification time."""
+    """Fingerprint a folder (or one file) by each file's name, size and modification time."""
     digest = hashlib.sha256()
-    for path in sorted(templates_dir.rglob("*")):
+    files = [templates_dir] if templates_dir.is_file() else sorted(templates_dir.rglob("*"))
+    for path in files:
         if path.is_file():
             stat = path.stat()
-            digest.update(
-                f"{path.relative_to(templates_dir)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode()
-            )
+            name = path.relative_to(templates_dir) if path != templates_dir else path.name
+            digest.update(f"{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import documents as registry
+from pipeline.brand.project import with_brand
 from pipeline.build import workers
 from pipeline.build.manifest import MANIFEST, SUMS, Manifest, document_inputs
 from pipeline.build.progress import QUEUED, STARTED, STEP, UP_TO_DATE, Event, Progress
@@ -213,6 +214,7 @@ def build(
     names = [doc.name for doc in chosen]
     check_strict(settings)
     since = _since_option(settings)
+    settings = with_brand(settings)
     with build_lock(out_dir):
         previous = Manifest.load(out_dir)
         # The data package is read and hashed once; everything after works from this.
@@ -220,7 +222,11 @@ def build(
         options = build_options(settings)
         inputs = {
             doc.name: document_inputs(
-                doc, dataset, settings.templates_dir, options | (since if doc.shows_changes else {})
+                doc,
+                dataset,
+                settings.template_dirs,
+                options | (since if doc.shows_changes else {}),
+                settings.brand_files,
             )
             for doc in chosen
         }

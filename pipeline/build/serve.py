@@ -8,12 +8,11 @@ import threading
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from pipeline.build.pages import index_page, missing_document, served_document
 from pipeline.build.preview import Preview
-from pipeline.build.watch import changes
+from pipeline.build.watch import changes, watched_paths
 from pipeline.documents import Document
 from pipeline.errors import K2BriefError
 from pipeline.settings import Settings
@@ -170,7 +169,7 @@ def serve(
             import webbrowser
 
             webbrowser.open(url)
-        for names in changes(_watched(settings), stop, raise_interrupt=True):
+        for names in changes(watched_paths(settings), stop, raise_interrupt=True):
             say(f"changed: {', '.join(names)}")
             _report(preview.refresh(), preview, say)
             if builder is not None:
@@ -197,13 +196,3 @@ def _report(rendered: list[str], preview: Preview, say: Callable[[str], None]) -
             say(problem)
     if rendered:
         say(f"updated {', '.join(name + '.html' for name in rendered)}")
-
-
-def _watched(settings: Settings) -> list[Path]:
-    """Return the folders whose saves re-render: data, templates, and catalogues with --lang."""
-    from pipeline.i18n import LOCALE_DIR
-
-    paths = [settings.data_dir, settings.templates_dir]
-    if settings.langs and LOCALE_DIR.is_dir():
-        paths.append(LOCALE_DIR)
-    return paths

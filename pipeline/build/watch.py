@@ -48,6 +48,24 @@ def changes(
         yield sorted({PurePath(path).name for _, path in batch})
 
 
+def watched_paths(settings: Settings) -> list[Path]:
+    """Return what to watch: data, templates, catalogues (--lang), overrides, brand files.
+
+    The brand file, logo and fonts are watched one by one, not their folder, which may be
+    the project's root with output/ in it.
+    """
+    from pipeline.brand.project import loaded_brand
+
+    paths = [settings.data_dir, settings.templates_dir]
+    if settings.langs and LOCALE_DIR.is_dir():
+        paths.append(LOCALE_DIR)  # a saved catalogue rebuilds its language's documents
+    if settings.overrides_dir is not None:
+        paths.append(settings.overrides_dir)
+    loaded = loaded_brand(settings)
+    paths += [path for path in (loaded.files if loaded else ()) if path.exists()]
+    return paths
+
+
 def build_once(settings: Settings, say: Callable[[str], None], jobs: int) -> BuildResult | None:
     """Build, reporting failures instead of raising, so the last good outputs stay in place."""
     try:
@@ -78,9 +96,7 @@ def watch(
 ) -> None:
     """Build now, then again after every batch of saved changes until stopped."""
     build_once(settings, say, jobs)
-    paths = [settings.data_dir, settings.templates_dir]
-    if settings.langs and LOCALE_DIR.is_dir():
-        paths.append(LOCALE_DIR)  # a saved catalogue rebuilds its language's documents
+    paths = watched_paths(settings)
     say(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
     for names in changes(paths, stop):
         say(f"changed: {', '.join(names)}")

@@ -67,7 +67,7 @@ def chart_html(
 ) -> str:
     """Render the chart's HTML for one set of limits, on the paper or a taller page."""
     context = build_chart_context(data, meta, settings, limits, page_height_mm)
-    return render(settings.templates_dir, template, {"ctx": context})
+    return render(settings.template_dirs, template, {"ctx": context})
 
 
 def probe_html(
@@ -80,7 +80,7 @@ def probe_html(
 ) -> str:
     """Render the probe's cells on the chart's tall measuring page, at one set of limits."""
     context = build_chart_context(data, meta, settings, limits, MEASURE_HEIGHT_MM, probe)
-    return render(settings.templates_dir, template, {"ctx": context})
+    return render(settings.template_dirs, template, {"ctx": context})
 
 
 def chart_predictor(
@@ -152,6 +152,7 @@ def render_chart(
         variant=settings.pdf_variant,
         strict=settings.strict,
         identifier=f"{name}:{meta.sha256}:{settings.paper}:{settings.pdf_variant}",
+        fonts=settings.brand_fonts,
     )
     if pdf.pages != 1:
         raise BuildError(f"{name}.pdf came out with {pdf.pages} pages; it must have one")

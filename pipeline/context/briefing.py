@@ -55,6 +55,7 @@ from pipeline.vocabulary import COLUMN_VITAMINS, OBSERVATIONAL_DESIGNS
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pipeline.brand.model import Brand
     from pipeline.dataset import DatasetMeta
     from pipeline.settings import Settings
 
@@ -97,6 +98,8 @@ class DocMeta:
     #: The review dates of the package (YYYY-MM-DD), printed and put in the PDF metadata.
     last_reviewed: str | None = None
     next_review_due: str | None = None
+    #: The organisation publishing the document (None: k2brief's neutral look).
+    brand: Brand | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,7 @@ def doc_meta(meta: DatasetMeta, settings: Settings) -> DocMeta:
         page_size=PAPERS[settings.paper].css_name,
         last_reviewed=meta.last_reviewed,
         next_review_due=meta.next_review_due,
+        brand=settings.brand,
     )
 
 

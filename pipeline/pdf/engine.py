@@ -122,8 +122,11 @@ def write_pdf(
     variant: str | None = None,
     strict: bool = False,
     identifier: str,
+    fonts: frozenset[str] = frozenset(),
 ) -> PdfResult:
     """Write a laid-out document as a tagged PDF, checking its fonts and, if strict, warnings.
+
+    fonts names the families a brand embeds, accepted beside Inter and Noto Serif.
 
     variant is a WeasyPrint PDF variant ("pdf/ua-1", "pdf/a-3u", …), or "tagged" or None
     for a tagged PDF that claims no conformance. The structure tree is then repaired
@@ -140,9 +143,9 @@ def write_pdf(
             pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
         )
     used = frozenset(font.family for font in rendered.document.fonts.values())
-    if not used <= INTENDED_FONTS:
+    if not used <= INTENDED_FONTS | fonts:
         raise BuildError(
-            f"fonts fell back to {sorted(used - INTENDED_FONTS)}; install fonts-inter and "
+            f"fonts fell back to {sorted(used - INTENDED_FONTS - fonts)}; install fonts-inter and "
             "fonts-noto-core (sudo apt-get install fonts-inter fonts-noto-core)"
         )
     data = repair_structure(data, object_streams=not (variant or "").startswith("pdf/a"))
@@ -159,10 +162,13 @@ def html_to_pdf(
     variant: str | None = None,
     strict: bool = False,
     identifier: str = "",
+    fonts: frozenset[str] = frozenset(),
 ) -> PdfResult:
     """Render HTML to a tagged PDF, refusing outside resources and checking the fonts."""
     rendered = render_document(html, base_dir=base_dir)
-    return write_pdf(rendered, variant=variant, strict=strict, identifier=identifier or html)
+    return write_pdf(
+        rendered, variant=variant, strict=strict, identifier=identifier or html, fonts=fonts
+    )
 
 
 @cache

@@ -27,6 +27,9 @@ CODES_TESTED_ELSEWHERE |= {
     "translation-orphan",
     "translation-language",
 }
+# The brand file and the overrides folder: tests/brand/.
+CODES_TESTED_ELSEWHERE |= {code for code in CODES if code.startswith(("brand-", "logo-"))}
+CODES_TESTED_ELSEWHERE |= {"font-file", "override-unknown"}
 
 
 def _codes(data_dir: Path) -> list[tuple]:

@@ -1,0 +1,1 @@
+"""The organisation publishing the documents: its brand file, checked, and its overrides."""
