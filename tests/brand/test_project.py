@@ -166,3 +166,16 @@ def test_a_brand_with_errors_stops_the_build_and_writes_nothing(tmp_path: Path) 
         build_module.build(settings, documents=DOCUMENTS, force=True)
     assert [f.code for f in caught.value.report.findings] == ["logo-unsafe"]
     assert {p.name: p.read_bytes() for p in settings.out_dir.iterdir()} == before
+
+
+def test_watch_and_serve_watch_the_brand_files_and_the_overrides(tmp_path: Path) -> None:
+    from pipeline.build.watch import watched_paths
+
+    settings = _two_table_project(tmp_path)
+    (tmp_path / "overrides").mkdir()
+    settings = settings.with_overrides(overrides_dir=tmp_path / "overrides")
+    watched = watched_paths(settings)
+    assert tmp_path / "overrides" in watched
+    assert {p.name for p in watched} >= {"_brand.yml", "logo.svg"}
+    # The brand file's folder itself is not watched: it may be the project root, output/ and all.
+    assert tmp_path / "brand" not in watched
