@@ -129,7 +129,33 @@ What the measurements say about where the time goes, from profiling the builds
   run. Meeting 1.10× would need the chart's fitting to cost nothing, for example a cache of
   the fitted limits keyed by the data, which a cold build by definition does not have.
 - **Growth with foods** costs only loading, validation and the vectorised food sums; pages
-  and rendering stay the same. Validation of a million rows is about 2 s of it.
+  and rendering stay the same. Validation is most of it: the *Validation beside the parse
+  floor* section times it alone, and the wide file's million rows cost more than the
+  narrow file's for the same reason pyarrow's parse does, the bytes.
+- **Validation beside the parse floor.** The floor is pyarrow's reader alone, every column
+  a string, on both cores. `k2brief validate` does the same parse (in pieces cut at record
+  boundaries, one pyarrow reader per core) and, around it, what the stage table shows:
+  start-up and imports (click, `pyarrow.compute` and the validator's own modules, about a
+  tenth of a second more than `import pyarrow.csv`); the physical-line scan, a numpy pass
+  over every byte for newlines, quotes and control bytes, then which newlines end a record
+  and the line each record starts on; the column checks; and the keys and row rules. The
+  scan is the price of what pyarrow does not give: the physical line of every row through
+  quoted newlines, the exact line of a ragged row (pyarrow numbers an invalid row only "if
+  known"), and the proof that pyarrow's quoting agrees with Python's csv module before its
+  cells are trusted. On the wide file it costs about half of the parse; the column checks
+  cost about as much again, the keys (dictionary encoding and a sort of a million keys)
+  a little less and run beside the foreign keys and the rules. Whatever is not on two
+  cores at once (imports, the record pass, the keys' sort) adds its whole time to the wall
+  time, where the floor has almost nothing but its parse. With the machine shared, as here,
+  every reader slows and the ratios move together; the CPU columns are the steadier figure.
+  The narrow file is the harder target: the floor's cost follows the bytes, but most of
+  k2brief's own work follows the rows and columns (start-up, twelve columns of checks, a
+  million keys to encode and sort, a million records to place), and the two files have the
+  same rows and columns. On the wide file that work is spread over 2.6 times the bytes,
+  so the ratio is lower. Meeting 2× on the narrow file would take the keys and the
+  record pass off the critical path (both single-threaded, about a quarter of the
+  validation's CPU time in the stage table) or a cheaper line scan than numpy's, which
+  means code compiled for it; nothing in the stage table alone is large enough.
 - **Growth with studies**: each summary-of-findings table shows at most its 12 strongest
   studies, the effects figure 12 per panel, and uncited sources are counted rather than
   listed beyond 30. A small data set shows everything and so has fewer pages; once every
@@ -141,6 +167,31 @@ What the measurements say about where the time goes, from profiling the builds
 ## What each optimisation bought
 
 Each was profiled before and measured after; the outputs stayed the same unless said.
+
+Validation (issue #19), each step checked by instruction counts (`valgrind --tool=callgrind`,
+all threads) of `k2brief validate` on 100,000 generated rows with the planted errors, where
+starting Python and the imports are about 1.2 G instructions of every run: in all, the
+validation itself went from 2.48 G to 1.67 G instructions on the wide file (−33 %) and from
+1.88 G to 1.46 G on the narrow one (−22 %). Its JSON report on both million-row files is
+byte-identical before and after.
+
+- **A few cells of a chunked column read chunk by chunk** (`pipeline.arrow.take`): Arrow's
+  take on a chunked column first joins every chunk, so wording the one formula-like cell of
+  the wide notes column copied the whole column (0.14 s; 0.5 s for two cells of a 225 MB
+  column in three chunks).
+- **Byte tests on the text buffers with numpy**: cell lengths from the offsets, the cells
+  holding a "?" from one pass over the text instead of a substring kernel per cell, C1
+  controls from the C2 lead bytes, and first, last and fourth-from-last bytes gathered with
+  `np.take(mode="clip")` instead of fancy indexing with `clip` and `where`; the mojibake
+  pattern is searched from the first C3 byte, found by memchr.
+- **A "?" looked for once per file**: the byte scan notes whether the file holds one at all;
+  without one, no text cell is searched for a lost character.
+- **The enum check reuses the unit-spelling check's membership test** instead of testing
+  every cell of an enum column twice.
+- **Repeated keys found by `isin` over the few repeated codes** instead of a second sort
+  with an inverse.
+- **Keys beside the foreign keys and the row rules**: a million-row primary key had the
+  second core idle; the integrity checks now run in a thread pool for a large table.
 
 - **Food sums vectorised** (numpy on factorised codes, shared by the documents): context for
   a 1,000,000-row foods table from about 8 s to 0.2 s per document.
@@ -173,6 +224,14 @@ Each was profiled before and measured after; the outputs stayed the same unless 
   constrained-layout draws; the figures' labels are now real, tagged text.
 
 Considered and not kept:
+
+- **Finding positions of newlines and quotes word by word** (a uint64 view, then the bytes
+  of the words that hold one): slower than numpy's `flatnonzero` on the boolean array.
+- **One multi-threaded pyarrow parse of the whole file, with the lines counted from the
+  cells afterwards**, which would spare the byte scan: a threaded read skips empty lines
+  silently and cannot number a ragged row, and without the scan a quote that pyarrow and
+  Python's csv module read differently would go unnoticed. The scan is what makes every
+  line number exact, so it stays.
 
 - **One WeasyPrint `FontConfiguration` per worker**: the stylesheets declare no
   `@font-face`, so creating one costs a few milliseconds per render; nothing to share.

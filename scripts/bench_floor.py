@@ -172,6 +172,12 @@ def _cpu(runs: list[dict]) -> float | None:
     return found["median"] if found else None
 
 
+def _cpu_text(cpu: float | None, floor: float | None) -> str:
+    if cpu is None:
+        return "not measured"
+    return f"{cpu:.2f} s ({cpu / floor:.2f}×)" if floor else f"{cpu:.2f} s"
+
+
 def _loads(runs: list[dict]) -> str:
     loads = [r.get("load") for r in runs if r.get("load") is not None]
     return f"{min(loads):.1f} – {max(loads):.1f}" if loads else "not recorded"
@@ -186,19 +192,22 @@ def render_floor(r: dict) -> str:
         "wall time from spawn to exit, peak memory as the process's own maximum resident set "
         f"size. The machine has {r['cores']} cores. Threads: pyarrow uses {THREADS['pyarrow']}; "
         f"pandas {THREADS['pandas']}; k2brief {THREADS['k2brief']}. *CPU ÷ wall* shows how "
-        "many cores each kept busy. The load column is the 1-minute load average before each "
+        "many cores each kept busy; CPU time (user and system, all threads) is the steadier "
+        "figure on a shared machine, where a process waiting for a core adds wall time "
+        "but no CPU time. The load column is the 1-minute load average before each "
         "run, lowest – highest.",
         "",
         render_machine(r["machine"]),
         f"- Load average when it ended: {r['load_average_after']}",
         "",
         "| file | reader | wall time, median (min – max) | CPU ÷ wall | peak memory | "
-        "× pyarrow | load |",
-        "|---|---|---|---|---|---|---|",
+        "× pyarrow (wall) | CPU time, median (× pyarrow) | load |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     verdicts = []
     for label, entry in r["files"].items():
         floor = _wall(entry["runs"]["pyarrow"])
+        floor_cpu = _cpu(entry["runs"]["pyarrow"])
         size = f"{label}, {r['rows']:,} rows, {mb(entry['foods_bytes'])}"
         for name, runs in entry["runs"].items():
             w = _wall(runs)
@@ -208,7 +217,7 @@ def render_floor(r: dict) -> str:
             lines.append(
                 f"| {size} | {name} | {seconds_range(w)} | {share} | {mb(peak)} "
                 f"({peak / entry['foods_bytes']:.2f}× the file) | {times(ratio(w, floor))} "
-                f"| {_loads(runs)} |"
+                f"| {_cpu_text(cpu, floor_cpu)} | {_loads(runs)} |"
             )
         verdicts += _verdicts(label, entry, floor)
     lines += ["", *_import_table(r["imports"]), "", *_stage_table(r["files"])]
