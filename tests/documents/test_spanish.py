@@ -128,3 +128,18 @@ def test_a_build_showing_an_untranslated_cell_fails_and_names_it(tmp_path) -> No
         result.output
     )
     assert not (tmp_path / "out" / "handout.es.pdf").exists()
+
+
+def test_the_spanish_handout_keeps_two_pages_with_an_organisations_contact_block(
+    tmp_path,
+) -> None:
+    """Letter is the shorter page; the brand adds a letterhead and a contact block."""
+    from tests.support import FIXTURES
+
+    brand = FIXTURES / "brand" / "_brand.yml"
+    flags = ("--paper", "letter", "--brand", str(brand))
+    result = run_build(DATA, tmp_path, *flags, only=("handout.es",))
+    assert result.exit_code == 0, result.output
+    pdf = PdfReader(io.BytesIO((tmp_path / "handout.es.pdf").read_bytes()))
+    assert len(pdf.pages) == 2
+    assert "Publicado por Northfield Community Health." in _text(pdf.stream.getvalue())
