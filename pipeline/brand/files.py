@@ -37,7 +37,9 @@ class Asset:
     data: bytes
 
 
-def read_asset(source: BrandSource, root: Path, value: object, key: Key, what: str):
+def read_asset(
+    source: BrandSource, root: Path, value: object, key: Key, what: str
+) -> Asset | Finding:
     """Read a file the brand names, or return the finding that says why not."""
     if not isinstance(value, str) or not value.strip():
         return source.finding(key, "brand-value", f"the {what} path is not a file name")

@@ -215,7 +215,9 @@ def _fonts(
     return faces
 
 
-def _face(source: BrandSource, root: Path, family: str, item: Any, key: Key, findings):
+def _face(
+    source: BrandSource, root: Path, family: str, item: Any, key: Key, findings: list[Finding]
+) -> tuple[FontFace, Path] | None:
     path_value = item.get("path") if isinstance(item, dict) else item
     path_key = (*key, "path") if isinstance(item, dict) else key
     asset = read_asset(source, root, path_value, path_key, "font file")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 #: The file an organisation describes itself in (brand.yml, as Quarto reads it).
 BRAND_FILE = "_brand.yml"
@@ -67,12 +66,3 @@ class Brand:
     def families(self) -> frozenset[str]:
         """Return the font families the brand embeds."""
         return frozenset(face.family for face in self.fonts)
-
-
-@dataclass(frozen=True)
-class BrandFiles:
-    """The files a brand is made from: they enter every document's build key."""
-
-    brand_file: Path | None = None
-    #: The logo and font files the brand file names, resolved.
-    assets: tuple[Path, ...] = ()

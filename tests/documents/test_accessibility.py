@@ -254,3 +254,28 @@ def test_document_requests_nothing_outside_itself(document: Report) -> None:
 @pytest.mark.pdf
 def test_document_runs_without_script_errors(document: Report) -> None:
     assert document["pageErrors"] == []
+
+
+@pytest.mark.pdf
+def test_branded_documents_pass_the_same_checks(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The sample brand's logo, colours and contact keep the HTML accessible and self-contained."""
+    require_tools()
+    out = tmp_path_factory.mktemp("a11y-branded")
+    brand = ROOT / "tests" / "fixtures" / "brand" / "_brand.yml"
+    command = [sys.executable, "-m", "pipeline", "build", "--data", str(ROOT / "data")]
+    only = ["--only", "briefing", "--only", "handout"]
+    done = subprocess.run(
+        [*command, "--out", str(out), "--brand", str(brand), *only],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    reports = by_name(run_check(sorted(out.glob("*.html")))[1])
+    assert sorted(reports) == ["briefing.html", "handout.html"]
+    for name, report in reports.items():
+        assert not report["axe"]["violations"], name + "\n" + describe_violations(report)
+        assert not overflow_at(report, "phone")["overflows"], name
+        outside = report["requests"] + report["remoteReferences"] + report["localRequests"]
+        assert outside == [], name
