@@ -4,36 +4,27 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from pipeline import __version__
-from pipeline.cli_brand import brand_option, branding, overrides_option
-from pipeline.cli_languages import asked_languages, implied_languages, lang_option
+from pipeline.cli.brand import brand_option, branding, overrides_option
+from pipeline.cli.languages import asked_languages, implied_languages, lang_option
+from pipeline.cli.options import data_option, out_option
+from pipeline.cli.running import (
+    EXIT_INVALID,
+    EXIT_OK,
+    build_with_progress,
+    run_action,
+    shown,
+    summary,
+)
 from pipeline.documents import NAMES as DOCUMENTS
 from pipeline.documents import translated_names
 from pipeline.settings import PAPER_SIZES, Settings
 
-if TYPE_CHECKING:
-    from pipeline.build.progress import Progress
-    from pipeline.build.run import BuildResult, DocumentStatus
-
-T = TypeVar("T")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3u", "pdf/a-3a", "pdf/a-2b", "pdf/a-4u", "tagged")
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-data_option = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder holding datapackage.json and the CSV tables (default: data/).",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,20 +94,22 @@ def validate(
     from pipeline.validate.package import validate_package
 
     if old_dir is None:
-        result = _run(lambda: validate_package(settings.data_dir))
+        result = run_action(lambda: validate_package(settings.data_dir))
     else:
         from pipeline.validate.against import validate_against
 
-        result = _run(lambda: validate_against(settings.data_dir, old_dir))
+        result = run_action(lambda: validate_against(settings.data_dir, old_dir))
     report = result.report
     wanted = asked_languages(langs)
     if wanted and report.valid:
         from pipeline.validate.translations import with_translations
 
-        report = _run(lambda: with_translations(report, result.tables, settings, wanted, strict))
+        report = run_action(
+            lambda: with_translations(report, result.tables, settings, wanted, strict)
+        )
     from pipeline.brand.project import with_project_findings
 
-    report = _run(lambda: with_project_findings(report, settings))
+    report = run_action(lambda: with_project_findings(report, settings))
     click.echo(format_report(report, fmt, base=Path.cwd()), nl=False)
     sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
 
@@ -137,7 +130,7 @@ def translations(data_dir: Path | None, lang: str) -> None:
 
     settings = Settings().with_overrides(data_dir=data_dir)
     (code,) = asked_languages((lang,))
-    rows = _run(lambda: rows_needed(settings, code))
+    rows = run_action(lambda: rows_needed(settings, code))
     writer = csv.DictWriter(sys.stdout, [*FIELDS, "english"], lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
@@ -164,15 +157,6 @@ def fix(data_dir: Path | None, dry_run: bool) -> None:
     for line in lines:
         click.echo(line)
     sys.exit(EXIT_OK if valid else EXIT_INVALID)
-
-
-out_option = click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder the outputs are written to (default: output/).",
-)
 
 
 @main.command()
@@ -251,39 +235,11 @@ def build(
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
     jobs = jobs or os.cpu_count() or 1
-    result = _run(lambda: _build(settings, force, jobs, quiet=quiet, verbose=verbose))
+    result = run_action(
+        lambda: build_with_progress(settings, force, jobs, quiet=quiet, verbose=verbose)
+    )
     if not quiet:
-        click.echo(_summary(result.documents))
-
-
-def _build(
-    settings: Settings, force: bool, jobs: int, *, quiet: bool, verbose: bool
-) -> BuildResult:
-    """Build with progress shown; on failure show the table (failed rows too), then re-raise."""
-    from pipeline.build.run import DocumentsFailed, build
-
-    try:
-        # The display stops before anything else is printed, the error included.
-        with _reporter(quiet, verbose) as progress:
-            return build(settings, force=force, jobs=jobs, progress=progress)
-    except DocumentsFailed as error:
-        if not quiet:
-            click.echo(_summary(error.documents))
-        for details in error.details.values() if verbose else ():
-            click.echo(details, err=True, nl=False)
-        raise
-
-
-def _reporter(quiet: bool, verbose: bool) -> AbstractContextManager[Progress]:
-    """Choose how progress shows: nothing, a live display on a terminal, or plain lines."""
-    from pipeline.build.progress import LiveReporter, PlainReporter
-
-    stream = sys.stderr
-    if quiet:
-        return nullcontext(lambda _event: None)
-    if stream.isatty() and os.environ.get("TERM") != "dumb":
-        return LiveReporter(stream)
-    return PlainReporter(lambda line: click.echo(line, err=True), verbose=verbose)
+        click.echo(summary(result.documents))
 
 
 @main.command()
@@ -293,8 +249,8 @@ def clean(out_dir: Path | None) -> None:
     from pipeline.build.clean import clean as run_clean
 
     settings = Settings().with_overrides(out_dir=out_dir)
-    removed = _run(lambda: run_clean(settings.out_dir))
-    click.echo(f"removed {len(removed)} file(s) from {_shown(settings.out_dir)}")
+    removed = run_action(lambda: run_clean(settings.out_dir))
+    click.echo(f"removed {len(removed)} file(s) from {shown(settings.out_dir)}")
 
 
 @main.command()
@@ -313,8 +269,8 @@ def dist(data_dir: Path | None, out_dir: Path | None, dist_dir: Path) -> None:
     from pipeline.build.dist import make_archive
 
     settings = Settings().with_overrides(data_dir=data_dir, out_dir=out_dir)
-    target = _run(lambda: make_archive(settings.out_dir, settings.data_dir, dist_dir))
-    click.echo(f"wrote {_shown(target)}")
+    target = run_action(lambda: make_archive(settings.out_dir, settings.data_dir, dist_dir))
+    click.echo(f"wrote {shown(target)}")
 
 
 @main.command()
@@ -339,7 +295,7 @@ def diff(old: Path, new: Path, fmt: str, exit_code: bool) -> None:
     from pipeline.changes.compare import compare_paths
     from pipeline.changes.formats import format_comparison
 
-    comparison = _run(lambda: compare_paths(old, new))
+    comparison = run_action(lambda: compare_paths(old, new))
     click.echo(format_comparison(comparison, fmt), nl=False)
     sys.exit(EXIT_INVALID if exit_code and comparison.changes else EXIT_OK)
 
@@ -373,7 +329,7 @@ def watch(
     )
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
-    _run(lambda: run_watch(settings, click.echo, jobs=jobs or os.cpu_count() or 1))
+    run_action(lambda: run_watch(settings, click.echo, jobs=jobs or os.cpu_count() or 1))
 
 
 @main.command()
@@ -417,44 +373,6 @@ def serve(
     if not settings.data_dir.is_dir():
         raise click.UsageError(f"data folder not found: {settings.data_dir}")
     jobs = os.cpu_count() or 1
-    _run(lambda: run_serve(settings, click.echo, port=port, open_browser=open_browser, jobs=jobs))
-
-
-def _run(action: Callable[[], T]) -> T:
-    """Run a core action, turning its known failures and OS errors into one-line messages."""
-    from pipeline.errors import InvalidDataError, K2BriefError, describe_os_error
-
-    try:
-        return action()
-    except InvalidDataError as error:
-        from pipeline.report import format_report
-
-        click.echo(format_report(error.report, "text", base=Path.cwd()), err=True, nl=False)
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_INVALID)
-    except K2BriefError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except OSError as error:
-        # Any the core did not name itself: still one line, never a traceback.
-        click.echo(f"error: {describe_os_error(error, 'access')}", err=True)
-        sys.exit(EXIT_INVALID)
-
-
-def _summary(documents: Iterable[DocumentStatus]) -> str:
-    """Format the end-of-build table: document, status, pages, size, seconds."""
-    header = f"{'document':<18} {'status':<11} {'pages':>5} {'size':>9} {'seconds':>8}"
-    lines = [header]
-    for doc in documents:
-        pages = "" if doc.pages is None else str(doc.pages)
-        size = f"{doc.size / 1024:.0f} KiB" if doc.outputs else ""
-        lines.append(f"{doc.name:<18} {doc.status:<11} {pages:>5} {size:>9} {doc.seconds:>8.2f}")
-    return "\n".join(lines)
-
-
-def _shown(path: Path) -> str:
-    """Show a path relative to the working folder when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    run_action(
+        lambda: run_serve(settings, click.echo, port=port, open_browser=open_browser, jobs=jobs)
+    )
