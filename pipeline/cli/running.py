@@ -43,12 +43,16 @@ def run_action(action: Callable[[], T]) -> T:
 
 def summary(documents: Iterable[DocumentStatus]) -> str:
     """Format the end-of-build table: document, status, pages, size, seconds."""
-    header = f"{'document':<18} {'status':<11} {'pages':>5} {'size':>9} {'seconds':>8}"
+    documents = list(documents)
+    # As wide as the longest name, so a translated document (comparison-chart.es) stays aligned.
+    width = max([18, *(len(doc.name) for doc in documents)])
+    header = f"{'document':<{width}} {'status':<11} {'pages':>5} {'size':>9} {'seconds':>8}"
     lines = [header]
     for doc in documents:
         pages = "" if doc.pages is None else str(doc.pages)
         size = f"{doc.size / 1024:.0f} KiB" if doc.outputs else ""
-        lines.append(f"{doc.name:<18} {doc.status:<11} {pages:>5} {size:>9} {doc.seconds:>8.2f}")
+        name, seconds = f"{doc.name:<{width}}", f"{doc.seconds:>8.2f}"
+        lines.append(f"{name} {doc.status:<11} {pages:>5} {size:>9} {seconds}")
     return "\n".join(lines)
 
 
